@@ -1,0 +1,81 @@
+# The two commands: `make run` serves the product, `make test` checks it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+# The PostgreSQL and Redis that the second test pass runs against, when set.
+TEST_DATABASE_URL ?= $(DATABASE_URL)
+TEST_REDIS_URL ?= $(REDIS_URL)
+
+.PHONY: run test lint format install install-test chromium clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+tests/compat/node_modules/.installed: tests/compat/package.json tests/compat/package-lock.json
+	cd tests/compat && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+chromium:
+	@test -x /usr/bin/chromium || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test tests/compat/node_modules/.installed chromium
+
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Pass 1: the whole suite on the embedded defaults (SQLite, in-memory channel layer),
+# inside a private network namespace with only loopback (tests/private-network), where
+# browsers and WebRTC peers cannot reach anything else.
+# Pass 2: the API, signaling and compatibility suites again on PostgreSQL and Redis
+# (outside the namespace, so without WebRTC and browsers), when
+# TEST_DATABASE_URL and TEST_REDIS_URL (or DATABASE_URL and REDIS_URL) name them;
+# without them, or when they do not answer, pass 2 skips with the reason.
+test: install-test lint
+	env -u DATABASE_URL -u REDIS_URL tests/private-network $(PY) -m pytest
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" ROOMS_TEST_SERVICES=1 \
+		$(PY) -m pytest tests/api tests/signaling tests/compat tests/test_services_pass.py
+
+# The benchmark of issue 4 (docs/performance.md): our SFU with pass-through and with
+# re-encoding, and Janus's videoroom (Debian's janus, installed here when missing), under
+# the same load, inside the private network namespace. Figures, not tests: the results
+# go to the terminal and bench/results/. `make bench BENCH_ARGS=--quick` for a short run.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test,bench]'
+	@test -x /usr/bin/janus || { \
+		echo "installing Debian's janus for the benchmark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq janus; }
+	env -u DATABASE_URL -u REDIS_URL tests/private-network $(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var tests/compat/node_modules

@@ -1,0 +1,26 @@
+"""ASGI entry point: Daphne serves HTTP (Django) and, from the live-rooms issue on, WebSockets."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openvidu_site.settings")
+
+# Django must be set up before anything imports models (consumers do).
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from rooms.signaling.routing import websocket_urlpatterns  # noqa: E402
+
+# No origin check on the signaling socket: OpenVidu apps are served from any origin,
+# and the single-use token, not the origin, is what lets a participant in.
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+    }
+)

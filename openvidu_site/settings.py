@@ -1,0 +1,228 @@
+"""Settings for the video rooms site, every value read from the environment.
+
+README.md has the table of variables with their defaults; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+from openvidu_site.env import (
+    ConfigurationError,
+    env_bool,
+    env_choice,
+    env_http_url,
+    env_int,
+    env_json_list,
+    env_list,
+    env_optional,
+    env_secret,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+
+# A development key, refused by the `rooms.E002` check when DEBUG is off.
+INSECURE_SECRET_KEY = "django-insecure-video-rooms-development-key-change-me"
+SECRET_KEY = env_secret("SECRET_KEY", INSECURE_SECRET_KEY)
+DEBUG = env_bool("DEBUG", True)
+
+HOST = env_str("HOST", "127.0.0.1")
+PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+
+# OpenVidu's development secret, refused by the `rooms.E001` check when DEBUG is off.
+OPENVIDU_DEVELOPMENT_SECRET = "MY_SECRET"
+OPENVIDU_SECRET = env_secret("OPENVIDU_SECRET", OPENVIDU_DEVELOPMENT_SECRET)
+_host_for_url = f"[{HOST}]" if ":" in HOST else HOST
+OPENVIDU_PUBLICURL = env_http_url("OPENVIDU_PUBLICURL", f"http://{_host_for_url}:{PORT}")
+
+_public_host = urlsplit(OPENVIDU_PUBLICURL).hostname or "localhost"
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", sorted({"localhost", "127.0.0.1", "[::1]", HOST, _public_host})
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [OPENVIDU_PUBLICURL])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels",
+    "rooms",
+    "media",
+    "recordings",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "openvidu_site.urls"
+ASGI_APPLICATION = "openvidu_site.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str | None) -> dict[str, Any]:
+    if url is None:
+        # The embedded default must work on a fresh checkout, where var/ does not exist.
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "db.sqlite3",
+            # Daphne serves many requests at once: wait for a lock instead of failing,
+            # and take the write lock at BEGIN so two writers never deadlock.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file, not memory: tests that run Daphne in a subprocess share it.
+            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
+        }
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as error:
+        raise ConfigurationError(f"DATABASE_URL is not a database URL we know: {error}") from None
+    if not config.get("ENGINE"):
+        raise ConfigurationError(f"DATABASE_URL has an unknown scheme: {url!r}")
+    return config
+
+
+DATABASES = {"default": _database(env_optional("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_optional("REDIS_URL")
+if REDIS_URL is not None:
+    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigurationError(
+            f"REDIS_URL must be a redis://, rediss:// or unix:// URL, not {REDIS_URL!r}"
+        )
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Bounded: a consumer that stops reading loses messages instead of growing.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 200, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 200}}
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Daphne does not serve files; WhiteNoise does, from the finders in development.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# CORS `*` on OpenVidu's paths only, as OpenVidu does; the site's own pages keep the default.
+CORS_URLS_REGEX = r"^/openvidu/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rooms.api.auth.OpenViduSecretAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rooms.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "rooms.api.errors.openvidu_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Video rooms: OpenVidu 2 compatible REST API",
+    "DESCRIPTION": (
+        "The REST API of OpenVidu 2.32, served by Django. Authenticate with HTTP Basic, "
+        "user `OPENVIDUAPP`, password the OPENVIDU_SECRET."
+    ),
+    "VERSION": "2.32.2",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Media engine (the `media` app). ICE servers handed to aiortc and to browsers: none by
+# default, never aiortc's public STUN fallback. A JSON array of
+# {"urls": "turn:host:3478", "username": "...", "credential": "..."}.
+MEDIA_ICE_SERVERS = env_json_list("MEDIA_ICE_SERVERS", [])
+# The addresses aiortc gathers host candidates on (comma-separated); empty means every
+# interface address except loopback, aioice's own choice.
+MEDIA_HOST_ADDRESSES = env_list("MEDIA_HOST_ADDRESSES", [])
+# How media reaches subscribers: "passthrough" forwards the encoded frames (no decoding,
+# no encoding); "reencode" decodes and re-encodes per subscriber (aiortc's MediaRelay
+# way, kept as the benchmark's baseline).
+MEDIA_FORWARDING = env_choice("MEDIA_FORWARDING", "passthrough", ("passthrough", "reencode"))
+# The public address to announce instead of the host address, for a server behind 1:1 NAT.
+MEDIA_ANNOUNCED_ADDRESS = env_optional("MEDIA_ANNOUNCED_ADDRESS")
+
+# Recording, with OpenVidu's settings and defaults (off unless asked for, as in OpenVidu).
+OPENVIDU_RECORDING = env_bool("OPENVIDU_RECORDING", False)
+OPENVIDU_RECORDING_PATH = Path(env_str("OPENVIDU_RECORDING_PATH", str(VAR_DIR / "recordings")))
+OPENVIDU_RECORDING_PUBLIC_ACCESS = env_bool("OPENVIDU_RECORDING_PUBLIC_ACCESS", False)
+OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT = env_int("OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT", 120, minimum=0)
+OPENVIDU_RECORDING_NOTIFICATION = env_choice(
+    "OPENVIDU_RECORDING_NOTIFICATION",
+    "publisher_moderator",
+    ("none", "moderator", "publisher_moderator", "all"),
+)
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
+}

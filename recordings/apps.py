@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class RecordingsConfig(AppConfig):
+    name = "recordings"
+    verbose_name = "Recordings"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from recordings import runtime
+        from rooms import lifecycle
+
+        lifecycle.register(runtime.observer)

@@ -1,0 +1,182 @@
+"""The operators' console: rooms, their participants and streams.
+
+Every state change here goes through `rooms.services`, exactly as the REST API's does,
+so an eviction from the admin tells the room the same things an API eviction does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+
+from rooms import services
+from rooms.models import Connection, Room, Stream, Subscription
+
+_CONNECTION_COLUMNS: tuple[str, ...] = (
+    "connection_id",
+    "role",
+    "status",
+    "client_data",
+    "ip",
+    "created_at",
+    "active_at",
+    "closed_at",
+    "close_reason",
+)
+_SUBSCRIPTION_COLUMNS: tuple[str, ...] = ("subscriber", "created_at", "closed_at")
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("open", "Open"), ("closed", "Closed")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "open":
+            return queryset.filter(closed_at__isnull=True)
+        if self.value() == "closed":
+            return queryset.filter(closed_at__isnull=False)
+        return queryset
+
+
+class ConnectionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Connection
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = readonly_fields = _CONNECTION_COLUMNS
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "session_id",
+        "created_at",
+        "closed_at",
+        "participants",
+        "invited",
+        "recording_mode",
+        "owner",
+    ]
+    list_filter = [OpenFilter, "recording_mode", "media_mode", "forced_video_codec"]
+    search_fields = ["session_id", "owner__username", "connections__connection_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["session_id", "custom_session_id", "created_at", "closed_at", "close_reason"]
+    inlines = [ConnectionInline]
+    actions = ["close_rooms"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Room]:
+        rooms: QuerySet[Room] = super().get_queryset(request)
+        return rooms.select_related("owner").annotate(
+            active_count=Count(
+                "connections", filter=Q(connections__status=Connection.Status.ACTIVE)
+            ),
+            pending_count=Count(
+                "connections", filter=Q(connections__status=Connection.Status.PENDING)
+            ),
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Rooms are opened through the API or the site, which set ids and defaults.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A room is closed, never deleted: its rows are the history.
+        return False
+
+    @admin.display(description="in the room", ordering="active_count")
+    def participants(self, room: Room) -> int:
+        return int(getattr(room, "active_count", 0))
+
+    @admin.display(description="invited, not joined", ordering="pending_count")
+    def invited(self, room: Room) -> int:
+        return int(getattr(room, "pending_count", 0))
+
+    @admin.action(description="Close the selected rooms (evicts everyone in them)")
+    def close_rooms(self, request: HttpRequest, queryset: QuerySet[Room]) -> None:
+        closed = sum(services.close_room(room) for room in queryset.filter(closed_at__isnull=True))
+        self.message_user(request, f"Closed {closed} room(s).", messages.SUCCESS)
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "connection_id",
+        "room",
+        "role",
+        "type",
+        "status",
+        "ip",
+        "created_at",
+        "active_at",
+        "closed_at",
+    ]
+    list_filter = ["status", "role", "type"]
+    search_fields = ["connection_id", "room__session_id", "client_data", "server_data", "ip"]
+    list_select_related = ["room"]
+    readonly_fields = [field.name for field in Connection._meta.fields]
+    actions = ["disconnect"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the invitation, or evict the participant")
+    def disconnect(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
+        ended = sum(
+            services.destroy_connection(connection)
+            for connection in queryset.exclude(status=Connection.Status.CLOSED)
+        )
+        self.message_user(request, f"Disconnected {ended} connection(s).", messages.SUCCESS)
+
+
+class SubscriptionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Subscription
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = _SUBSCRIPTION_COLUMNS
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Stream)
+class StreamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "stream_id",
+        "connection",
+        "type_of_video",
+        "has_audio",
+        "has_video",
+        "created_at",
+        "closed_at",
+    ]
+    list_filter = ["type_of_video", "has_audio", "has_video"]
+    search_fields = ["stream_id", "connection__connection_id", "connection__room__session_id"]
+    list_select_related = ["connection"]
+    readonly_fields = [field.name for field in Stream._meta.fields]
+    inlines = [SubscriptionInline]
+    actions = ["unpublish"]
+
+    @admin.action(description="Stop the selected streams")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Stream]) -> None:
+        stopped = sum(
+            services.unpublish_stream(stream) for stream in queryset.filter(closed_at__isnull=True)
+        )
+        self.message_user(request, f"Stopped {stopped} stream(s).", messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

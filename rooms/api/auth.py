@@ -1,0 +1,56 @@
+"""HTTP Basic with OpenVidu's fixed user name and the server's secret."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+
+from django.conf import settings
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+OPENVIDU_USER = "OPENVIDUAPP"
+
+
+class OpenViduApplication:
+    """The application server holding the secret: the only caller of the REST API."""
+
+    is_authenticated = True
+    is_anonymous = False
+    username = OPENVIDU_USER
+
+    def __str__(self) -> str:
+        return OPENVIDU_USER
+
+
+def secret_matches(authorization: bytes) -> bool | None:
+    """True or False for a Basic header, None when there is no Basic header at all."""
+    parts = authorization.split()
+    if len(parts) != 2 or parts[0].lower() != b"basic":
+        return None
+    try:
+        user, _, password = base64.b64decode(parts[1], validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    expected = settings.OPENVIDU_SECRET.encode("utf-8")
+    # Compare both parts every time so a wrong user costs as long as a wrong secret.
+    right_user = hmac.compare_digest(user.encode("utf-8"), OPENVIDU_USER.encode("utf-8"))
+    right_secret = hmac.compare_digest(password.encode("utf-8"), expected)
+    return right_user and right_secret
+
+
+class OpenViduSecretAuthentication(BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[OpenViduApplication, None] | None:
+        verdict = secret_matches(get_authorization_header(request))
+        if verdict is None:
+            return None
+        if not verdict:
+            raise AuthenticationFailed(
+                "Wrong user or secret: use OPENVIDUAPP and the OPENVIDU_SECRET"
+            )
+        return OpenViduApplication(), None
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Basic realm="OpenVidu"'

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from rooms.api import views
+
+# No trailing slashes: OpenVidu's clients call these paths exactly.
+urlpatterns = [
+    path("sessions", views.SessionsView.as_view(), name="sessions"),
+    path("sessions/<str:session_id>", views.SessionDetailView.as_view(), name="session"),
+    path(
+        "sessions/<str:session_id>/connection",
+        views.ConnectionsView.as_view(),
+        name="connections",
+    ),
+    path(
+        "sessions/<str:session_id>/connection/<str:connection_id>",
+        views.ConnectionDetailView.as_view(),
+        name="connection",
+    ),
+    path(
+        "sessions/<str:session_id>/stream/<str:stream_id>",
+        views.StreamDetailView.as_view(),
+        name="stream",
+    ),
+    path("signal", views.SignalView.as_view(), name="signal"),
+    path("tokens", views.TokensView.as_view(), name="tokens"),
+    path("config", views.ConfigView.as_view(), name="config"),
+    path("config/openvidu-publicurl", views.public_url, name="config-publicurl"),
+    path(
+        "config/openvidu-version",
+        views.ConfigValueView.as_view(key="VERSION"),
+        name="config-version",
+    ),
+    path(
+        "config/openvidu-recording",
+        views.ConfigValueView.as_view(key="OPENVIDU_RECORDING"),
+        name="config-recording",
+    ),
+    path(
+        "config/openvidu-cdr",
+        views.ConfigValueView.as_view(key="OPENVIDU_CDR"),
+        name="config-cdr",
+    ),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]

@@ -1,0 +1,309 @@
+"""OpenVidu 2's REST API: thin views that validate, call `rooms.services` and render."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rooms import participation, services
+from rooms.api import representations, requests
+from rooms.api.errors import Conflict, NotAcceptable, NotImplementedYet
+from rooms.models import Connection, Room, Stream, Subscription
+
+OPENVIDU_VERSION = "2.32.2"
+
+_PENDING = OpenApiParameter(
+    "pendingConnections", bool, description="Also list connections whose token is not used yet"
+)
+_STATS = OpenApiParameter(
+    "webRtcStats", bool, description="Accepted for compatibility; stats are not collected yet"
+)
+
+
+_TRUE = ("true", "on", "yes", "1")
+_FALSE = ("false", "off", "no", "0")
+
+
+def _flag(request: Request, name: str, default: bool = False) -> bool:
+    """A boolean query parameter, read as OpenVidu (Spring) reads one."""
+    value = request.query_params.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in _TRUE + _FALSE:
+        raise ValidationError({name: "must be true or false"})
+    return value in _TRUE
+
+
+def _with_details(connections: QuerySet[Connection]) -> QuerySet[Connection]:
+    return connections.select_related("room").prefetch_related(
+        "streams",
+        Prefetch("subscriptions", queryset=Subscription.objects.select_related("stream")),
+    )
+
+
+def _room_or_404(session_id: str) -> Room:
+    room = services.find_open_room(session_id)
+    if room is None:
+        raise NotFound(f"Session {session_id} not found")
+    return room
+
+
+def _room_connections(room: Room, *, include_pending: bool) -> list[Connection]:
+    return list(_with_details(services.room_connections(room, include_pending=include_pending)))
+
+
+def _connection_or_404(room: Room, connection_id: str) -> Connection:
+    connection = (
+        _with_details(services.room_connections(room)).filter(connection_id=connection_id).first()
+    )
+    if connection is None:
+        raise NotFound(f"Connection {connection_id} not found in session {room.session_id}")
+    return connection
+
+
+class SessionsView(APIView):
+    @extend_schema(request=requests.SessionBody, summary="Initialize a session")
+    def post(self, request: Request) -> Response:
+        properties = requests.SessionBody(data=request.data).properties()
+        try:
+            room = services.create_room(properties)
+        except services.RoomExists as taken:
+            # OpenVidu answers 409 with no body; the node client then fetches the session.
+            raise Conflict(str(taken)) from None
+        return Response(representations.session_json(room, []))
+
+    @extend_schema(parameters=[_PENDING, _STATS], summary="Retrieve all sessions")
+    def get(self, request: Request) -> Response:
+        include_pending = _flag(request, "pendingConnections")
+        _flag(request, "webRtcStats")
+        rooms = list(
+            services.open_rooms()
+            .annotate(
+                active_recordings=Count(
+                    "recordings",
+                    filter=Q(recordings__status__in=representations.RECORDING_IN_PROGRESS),
+                )
+            )
+            .order_by("created_at", "pk")
+        )
+        by_room: dict[int, list[Connection]] = {room.pk: [] for room in rooms}
+        statuses = [Connection.Status.ACTIVE] + (
+            [Connection.Status.PENDING] if include_pending else []
+        )
+        # One query for every room's connections instead of one per room.
+        for connection in _with_details(
+            Connection.objects.filter(room__in=rooms, status__in=statuses)
+        ):
+            by_room[connection.room_id].append(connection)
+        content = [representations.session_json(room, by_room[room.pk]) for room in rooms]
+        return Response({"numberOfElements": len(content), "content": content})
+
+
+class SessionDetailView(APIView):
+    @extend_schema(parameters=[_PENDING, _STATS], summary="Retrieve a session")
+    def get(self, request: Request, session_id: str) -> Response:
+        include_pending = _flag(request, "pendingConnections")
+        _flag(request, "webRtcStats")
+        room = _room_or_404(session_id)
+        connections = _room_connections(room, include_pending=include_pending)
+        return Response(representations.session_json(room, connections))
+
+    @extend_schema(summary="Close a session", responses={204: None})
+    def delete(self, request: Request, session_id: str) -> Response:
+        room = _room_or_404(session_id)
+        services.close_room(room)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConnectionsView(APIView):
+    @extend_schema(request=requests.ConnectionBody, summary="Create a connection")
+    def post(self, request: Request, session_id: str) -> Response:
+        room = _room_or_404(session_id)
+        properties = requests.ConnectionBody(data=request.data).properties()
+        if properties.type == Connection.Type.IPCAM:
+            raise NotImplementedYet(
+                "IPCAM connections need the RTSP media engine, which this server does not have yet"
+            )
+        try:
+            connection = services.create_connection(room, properties)
+        except services.RoomIsClosed:
+            raise NotFound(f"Session {session_id} not found") from None
+        return Response(representations.connection_json(connection))
+
+    @extend_schema(parameters=[_PENDING, _STATS], summary="List the connections of a session")
+    def get(self, request: Request, session_id: str) -> Response:
+        # Unlike the session endpoints, this one lists pending connections by default.
+        include_pending = _flag(request, "pendingConnections", default=True)
+        _flag(request, "webRtcStats")
+        room = _room_or_404(session_id)
+        connections = _room_connections(room, include_pending=include_pending)
+        return Response(representations.connections_page(connections))
+
+
+class ConnectionDetailView(APIView):
+    def _find(self, session_id: str, connection_id: str) -> Connection:
+        room = services.find_open_room(session_id)
+        if room is None:
+            # OpenVidu answers 400 here, not 404: the session is part of the request.
+            raise ValidationError(f"Session {session_id} not found")
+        return _connection_or_404(room, connection_id)
+
+    @extend_schema(parameters=[_STATS], summary="Retrieve a connection")
+    def get(self, request: Request, session_id: str, connection_id: str) -> Response:
+        _flag(request, "webRtcStats")
+        return Response(representations.connection_json(self._find(session_id, connection_id)))
+
+    @extend_schema(
+        summary="Revoke a pending connection or evict an active one", responses={204: None}
+    )
+    def delete(self, request: Request, session_id: str, connection_id: str) -> Response:
+        services.destroy_connection(self._find(session_id, connection_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StreamDetailView(APIView):
+    @extend_schema(summary="Force the unpublishing of a stream", responses={204: None})
+    def delete(self, request: Request, session_id: str, stream_id: str) -> Response:
+        room = services.find_open_room(session_id)
+        if room is None:
+            raise ValidationError(f"Session {session_id} not found")
+        stream = (
+            Stream.objects.filter(
+                stream_id=stream_id, connection__room=room, closed_at__isnull=True
+            )
+            .select_related("connection")
+            .first()
+        )
+        if stream is None:
+            raise NotFound(f"Stream {stream_id} not found in session {session_id}")
+        if stream.connection.type == Connection.Type.IPCAM:
+            raise MethodNotAllowed(
+                "DELETE", "An IP camera's stream cannot be unpublished: remove its connection"
+            )
+        services.unpublish_stream(stream)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignalView(APIView):
+    @extend_schema(
+        request=requests.SignalBody, summary="Send a signal to participants", responses={200: None}
+    )
+    def post(self, request: Request) -> Response:
+        body = requests.SignalBody(data=request.data)
+        data = body.validated()
+        session_id = data["session"]
+        room = services.find_open_room(session_id)
+        if room is None:
+            raise NotFound(f"Session {session_id} not found")
+        if not room.connections.filter(status=Connection.Status.ACTIVE).exists():
+            raise NotAcceptable(f"Session {session_id} has no participants to signal")
+        try:
+            participation.signal(
+                None, room.pk, data.get("to", []), data.get("type", ""), data.get("data", "")
+            )
+        except participation.ParticipationError as failure:
+            raise NotAcceptable(
+                f'"to" array has no valid connection identifiers: {failure}'
+            ) from None
+        return Response(status=status.HTTP_200_OK)
+
+
+class TokensView(APIView):
+    @extend_schema(request=requests.TokenBody, summary="Create a token (deprecated)")
+    def post(self, request: Request) -> Response:
+        body = requests.TokenBody(data=request.data)
+        # OpenVidu ignores `record` here: a token's connection is always recorded.
+        properties = replace(body.properties(), record=True)
+        session_id = body.validated_data["session"]
+        if properties.type != Connection.Type.WEBRTC:
+            raise ValidationError({"type": "tokens are only for WEBRTC connections"})
+        room = services.find_open_room(session_id)
+        if room is None:
+            raise NotFound(f"Session {session_id} not found")
+        try:
+            connection = services.create_connection(room, properties)
+        except services.RoomIsClosed:
+            raise NotFound(f"Session {session_id} not found") from None
+        return Response(representations.token_json(connection))
+
+
+class ConfigView(APIView):
+    @extend_schema(summary="The server's configuration")
+    def get(self, request: Request) -> Response:
+        return Response(server_config())
+
+
+class ConfigValueView(APIView):
+    """One value of the configuration, as a bare JSON value (OpenVidu's sub-routes)."""
+
+    key = ""
+
+    @extend_schema(summary="One value of the server's configuration")
+    def get(self, request: Request) -> Response:
+        return Response(server_config()[self.key])
+
+
+def public_url(request: HttpRequest) -> HttpResponse:
+    """The public URL with a trailing slash, as plain text; needs no authentication."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    return HttpResponse(settings.OPENVIDU_PUBLICURL + "/", content_type="text/plain; charset=utf-8")
+
+
+def server_config() -> dict[str, Any]:
+    """The keys OpenVidu 2.32 CE reports, with this server's values."""
+    parts = urlsplit(settings.OPENVIDU_PUBLICURL)
+    return {
+        "VERSION": OPENVIDU_VERSION,
+        "DOMAIN_OR_PUBLIC_IP": parts.hostname,
+        "HTTPS_PORT": parts.port or (443 if parts.scheme == "https" else 80),
+        "OPENVIDU_PUBLICURL": settings.OPENVIDU_PUBLICURL,
+        "OPENVIDU_CDR": False,
+        "OPENVIDU_STREAMS_VIDEO_MAX_RECV_BANDWIDTH": 1000,
+        "OPENVIDU_STREAMS_VIDEO_MIN_RECV_BANDWIDTH": 300,
+        "OPENVIDU_STREAMS_VIDEO_MAX_SEND_BANDWIDTH": 1000,
+        "OPENVIDU_STREAMS_VIDEO_MIN_SEND_BANDWIDTH": 300,
+        "OPENVIDU_STREAMS_FORCED_VIDEO_CODEC": Room.VideoCodec.MEDIA_SERVER_PREFERRED.value,
+        "OPENVIDU_STREAMS_ALLOW_TRANSCODING": False,
+        "OPENVIDU_WEBRTC_SIMULCAST": False,
+        "OPENVIDU_SESSIONS_GARBAGE_INTERVAL": 900,
+        "OPENVIDU_SESSIONS_GARBAGE_THRESHOLD": 3600,
+        "OPENVIDU_RECORDING": settings.OPENVIDU_RECORDING,
+        **(
+            {
+                "OPENVIDU_RECORDING_VERSION": OPENVIDU_VERSION,
+                "OPENVIDU_RECORDING_PATH": str(settings.OPENVIDU_RECORDING_PATH) + "/",
+                "OPENVIDU_RECORDING_PUBLIC_ACCESS": settings.OPENVIDU_RECORDING_PUBLIC_ACCESS,
+                "OPENVIDU_RECORDING_NOTIFICATION": settings.OPENVIDU_RECORDING_NOTIFICATION,
+                "OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT": settings.OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT,
+            }
+            if settings.OPENVIDU_RECORDING
+            else {}
+        ),
+        "OPENVIDU_WEBHOOK": False,
+    }
+
+
+# Browsers open this page to accept a self-signed certificate, then go back to the app.
+_ACCEPT_CERTIFICATE_PAGE = """<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8"><title>Certificate accepted</title></head>
+<body></body>
+<script>window.history.back()</script>
+</html>
+"""
+
+
+def accept_certificate(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(_ACCEPT_CERTIFICATE_PAGE, content_type="text/html; charset=utf-8")

@@ -1,0 +1,32 @@
+"""System checks that refuse development secrets in production."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+
+
+@register(deploy=False)
+def development_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if settings.DEBUG:
+        return []
+    problems: list[CheckMessage] = []
+    if settings.OPENVIDU_SECRET == settings.OPENVIDU_DEVELOPMENT_SECRET:
+        problems.append(
+            Error(
+                "OPENVIDU_SECRET is OpenVidu's development secret while DEBUG is off",
+                hint="Set OPENVIDU_SECRET (or OPENVIDU_SECRET_FILE) to a long random string.",
+                id="rooms.E001",
+            )
+        )
+    if settings.SECRET_KEY == settings.INSECURE_SECRET_KEY:
+        problems.append(
+            Error(
+                "SECRET_KEY is the development key while DEBUG is off",
+                hint="Set SECRET_KEY (or SECRET_KEY_FILE) to a long random string.",
+                id="rooms.E002",
+            )
+        )
+    return problems

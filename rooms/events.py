@@ -1,0 +1,213 @@
+"""Events that a change of a room's state sends to everyone in the room.
+
+Each event goes to the room's channel-layer group only after the transaction that made
+the change commits: a participant is never told of a change that was rolled back, and
+the same code is right with one Daphne process or many behind Redis.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from rooms.models import Room
+
+
+class RoomClosed(TypedDict):
+    type: Literal["rooms.room_closed"]
+    session_id: str
+    reason: str
+
+
+class ConnectionEvicted(TypedDict):
+    type: Literal["rooms.connection_evicted"]
+    session_id: str
+    connection_id: str
+    reason: str
+
+
+class StreamUnpublished(TypedDict):
+    type: Literal["rooms.stream_unpublished"]
+    session_id: str
+    connection_id: str
+    stream_id: str
+    reason: str
+
+
+class ParticipantJoined(TypedDict):
+    type: Literal["rooms.participant_joined"]
+    connection_id: str
+    created_at: int
+    client_data: str
+    server_data: str
+
+
+class ParticipantPublished(TypedDict):
+    type: Literal["rooms.participant_published"]
+    connection_id: str
+    stream: dict[str, Any]
+
+
+class ParticipantLeft(TypedDict):
+    type: Literal["rooms.participant_left"]
+    connection_id: str
+    reason: str
+
+
+class StreamPropertyChanged(TypedDict):
+    type: Literal["rooms.stream_property_changed"]
+    connection_id: str
+    stream_id: str
+    property: str
+    new_value: str
+    reason: str
+
+
+class Signal(TypedDict):
+    type: Literal["rooms.signal"]
+    to: list[str]
+    signal_type: str
+    data: str
+    sender: str | None
+
+
+class RecordingStarted(TypedDict):
+    type: Literal["rooms.recording_started"]
+    recording_id: str
+    name: str
+
+
+class RecordingStopped(TypedDict):
+    type: Literal["rooms.recording_stopped"]
+    recording_id: str
+    name: str
+    reason: str
+
+
+RoomEvent = (
+    RoomClosed
+    | ConnectionEvicted
+    | StreamUnpublished
+    | ParticipantJoined
+    | ParticipantPublished
+    | ParticipantLeft
+    | StreamPropertyChanged
+    | Signal
+    | RecordingStarted
+    | RecordingStopped
+)
+
+
+def _send_after_commit(room: Room, event: RoomEvent) -> None:
+    group = room.channel_group
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(group, dict(event))
+
+    transaction.on_commit(send, robust=True)
+
+
+def room_closed(room: Room, reason: str) -> None:
+    _send_after_commit(
+        room, RoomClosed(type="rooms.room_closed", session_id=room.session_id, reason=reason)
+    )
+
+
+def connection_evicted(room: Room, connection_id: str, reason: str) -> None:
+    _send_after_commit(
+        room,
+        ConnectionEvicted(
+            type="rooms.connection_evicted",
+            session_id=room.session_id,
+            connection_id=connection_id,
+            reason=reason,
+        ),
+    )
+
+
+def stream_unpublished(room: Room, connection_id: str, stream_id: str, reason: str) -> None:
+    _send_after_commit(
+        room,
+        StreamUnpublished(
+            type="rooms.stream_unpublished",
+            session_id=room.session_id,
+            connection_id=connection_id,
+            stream_id=stream_id,
+            reason=reason,
+        ),
+    )
+
+
+def participant_joined(
+    room: Room, connection_id: str, created_at: int, client_data: str, server_data: str
+) -> None:
+    _send_after_commit(
+        room,
+        ParticipantJoined(
+            type="rooms.participant_joined",
+            connection_id=connection_id,
+            created_at=created_at,
+            client_data=client_data,
+            server_data=server_data,
+        ),
+    )
+
+
+def participant_published(room: Room, stream: dict[str, Any]) -> None:
+    _send_after_commit(
+        room,
+        ParticipantPublished(
+            type="rooms.participant_published",
+            connection_id=stream["connection_id"],
+            stream=stream,
+        ),
+    )
+
+
+def participant_left(room: Room, connection_id: str, reason: str) -> None:
+    _send_after_commit(
+        room,
+        ParticipantLeft(type="rooms.participant_left", connection_id=connection_id, reason=reason),
+    )
+
+
+def stream_property_changed(
+    room: Room, connection_id: str, stream_id: str, field: str, new_value: str, reason: str
+) -> None:
+    _send_after_commit(
+        room,
+        StreamPropertyChanged(
+            type="rooms.stream_property_changed",
+            connection_id=connection_id,
+            stream_id=stream_id,
+            property=field,
+            new_value=new_value,
+            reason=reason,
+        ),
+    )
+
+
+def signal(room: Room, to: list[str], signal_type: str, data: str, sender: str | None) -> None:
+    _send_after_commit(
+        room, Signal(type="rooms.signal", to=to, signal_type=signal_type, data=data, sender=sender)
+    )
+
+
+def recording_started(room: Room, recording_id: str, name: str) -> None:
+    _send_after_commit(
+        room, RecordingStarted(type="rooms.recording_started", recording_id=recording_id, name=name)
+    )
+
+
+def recording_stopped(room: Room, recording_id: str, name: str, reason: str) -> None:
+    _send_after_commit(
+        room,
+        RecordingStopped(
+            type="rooms.recording_stopped", recording_id=recording_id, name=name, reason=reason
+        ),
+    )

@@ -1,0 +1,116 @@
+"""The room page's token endpoint: a seat in a page room for the person at the browser.
+
+POST /rooms/<name>/token, with the session cookie and the CSRF token, answers JSON:
+`{token, connectionId, role, room, name}` or `{error}` with a status that says why.
+
+A camera seat takes the display name the person typed. A screen share is a second
+seat (a connection publishes one stream, as in openvidu-browser); it may be asked for
+only by a browser that holds a camera seat in that room, and it carries that seat's id
+in its server data so everyone shows the screen as that person's.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from rooms import room_names, seat_data, services
+from rooms.models import Connection, Room
+from rooms.page_forms import SeatRequestForm
+
+# The seats this browser was given, newest last: proof that a screen share is its own.
+SESSION_SEATS = "rooms.seats"
+SEATS_REMEMBERED = 20
+
+
+def _refuse(status: int, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _first_error(form: SeatRequestForm) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "The request is not valid."
+
+
+def _camera_seat(request: HttpRequest, room: Room, connection_id: str) -> Connection | None:
+    """The active seat of this browser in this room that wants to share its screen."""
+    if connection_id not in request.session.get(SESSION_SEATS, []):
+        return None
+    return Connection.objects.filter(
+        connection_id=connection_id, room=room, status=Connection.Status.ACTIVE
+    ).first()
+
+
+def _name_of(connection: Connection) -> str:
+    try:
+        data = json.loads(connection.server_data)
+    except json.JSONDecodeError:
+        return "Guest"
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name else "Guest"
+
+
+def _remember(request: HttpRequest, connection_id: str) -> None:
+    seats = [*request.session.get(SESSION_SEATS, []), connection_id][-SEATS_REMEMBERED:]
+    request.session[SESSION_SEATS] = seats
+
+
+@require_POST
+def room_token(request: HttpRequest, name: str) -> JsonResponse:
+    if not room_names.is_room_name(name):
+        return _refuse(400, f"“{name[:100]}” is not a room name.")
+    form = SeatRequestForm(request.POST)
+    if not form.is_valid():
+        return _refuse(400, _first_error(form))
+    user = request.user if request.user.is_authenticated else None
+    # A room can close between finding it and seating someone (its last participant
+    # left): then it is reopened, once.
+    for _attempt in range(2):
+        try:
+            room = services.page_room_to_join(name)
+        except services.RoomNotFound:
+            return _refuse(404, f"There is no room called “{name}”: create it on the home page.")
+        except services.NotAPageRoom:
+            return _refuse(
+                404, "This room belongs to an application: join it with that application's link."
+            )
+        if not room.is_public and user is None:
+            login = redirect_to_login(reverse("room", args=[name]))["Location"]
+            return _refuse(403, "This room is private: log in to join it.", login=login)
+        if form.cleaned_data["kind"] == SeatRequestForm.KIND_SCREEN:
+            camera = _camera_seat(request, room, form.cleaned_data["screen_of"])
+            if camera is None:
+                return _refuse(403, "Join the room before sharing your screen.")
+            display_name = _name_of(camera)
+            role = Connection.Role.PUBLISHER
+            data = seat_data.server_data(display_name, screen_of=camera.connection_id)
+        else:
+            display_name = form.cleaned_data["name"]
+            is_owner = user is not None and room.owner_id == user.pk
+            role = Connection.Role.MODERATOR if is_owner else Connection.Role.PUBLISHER
+            data = seat_data.server_data(display_name)
+        try:
+            connection = services.create_connection(
+                room, services.ConnectionProperties(role=role, server_data=data), user=user
+            )
+        except services.RoomIsClosed:
+            continue
+        break
+    else:
+        return _refuse(409, "The room closed while you were joining. Try again.")
+    _remember(request, connection.connection_id)
+    return JsonResponse(
+        {
+            "token": connection.token,
+            "connectionId": connection.connection_id,
+            "role": connection.role,
+            "room": room.session_id,
+            "name": display_name,
+        }
+    )

@@ -1,0 +1,324 @@
+"""What live participants do in a room: join, publish, subscribe, signal, leave.
+
+Like `rooms.services`, these are the only functions that change the rows, each in one
+transaction, with the room's events sent after commit. The signaling consumer calls
+them through `database_sync_to_async` and gets plain data back (`Seat`, `StreamInfo`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rooms import events, identifiers, services
+from rooms.models import Connection, Room, Stream, Subscription
+
+
+class ParticipationError(services.RoomError):
+    pass
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    stream_id: str
+    connection_id: str
+    created_at: int
+    has_audio: bool
+    has_video: bool
+    audio_active: bool
+    video_active: bool
+    type_of_video: str
+    frame_rate: int | None
+    video_dimensions: str
+
+    @classmethod
+    def of(cls, stream: Stream) -> StreamInfo:
+        return cls(
+            stream_id=stream.stream_id,
+            connection_id=stream.connection.connection_id,
+            created_at=_ms(stream.created_at),
+            has_audio=stream.has_audio,
+            has_video=stream.has_video,
+            audio_active=stream.audio_active,
+            video_active=stream.video_active,
+            type_of_video=stream.type_of_video,
+            frame_rate=stream.frame_rate,
+            video_dimensions=stream.video_dimensions,
+        )
+
+    def as_event(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A participant as the signaling layer needs it: plain data, no ORM."""
+
+    connection_id: str
+    room_pk: int
+    session_id: str
+    role: str
+    record: bool
+    created_at: int
+    active_at: int
+    client_data: str
+    server_data: str
+    custom_ice_servers: list[dict[str, str]]
+    video_codec: str
+    # (id, name) of the room's recording in progress when the seat was taken, if any.
+    recording: tuple[str, str] | None = None
+
+    @property
+    def channel_group(self) -> str:
+        return f"room.{self.room_pk}"
+
+    @property
+    def may_publish(self) -> bool:
+        return self.role in (Connection.Role.PUBLISHER, Connection.Role.MODERATOR)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role == Connection.Role.MODERATOR
+
+    @classmethod
+    def of(cls, connection: Connection) -> Seat:
+        room = connection.room
+        codec = room.forced_video_codec
+        return cls(
+            connection_id=connection.connection_id,
+            room_pk=room.pk,
+            session_id=room.session_id,
+            role=connection.role,
+            record=connection.record,
+            created_at=_ms(connection.created_at),
+            active_at=_ms(connection.active_at or connection.created_at),
+            client_data=connection.client_data or "",
+            server_data=connection.server_data,
+            custom_ice_servers=list(connection.custom_ice_servers),
+            # Media forwarding needs one codec: VP8 unless the room forces H.264.
+            video_codec="H264" if codec == Room.VideoCodec.H264 else "VP8",
+        )
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another participant already in the room, with what it publishes."""
+
+    connection_id: str
+    created_at: int
+    client_data: str
+    server_data: str
+    streams: list[StreamInfo]
+
+
+def _ms(moment: Any) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+@transaction.atomic
+def join(
+    token: str, session_id: str, *, client_data: str, ip: str, platform: str
+) -> tuple[Seat, list[Peer]]:
+    """Take the seat of a token and announce it; returns it and who else is in the room."""
+    connection = services.join_with_token(
+        token, ip=ip, platform=platform, client_data=client_data, location="unknown"
+    )
+    if connection.room.session_id != session_id:
+        raise services.InvalidToken(f"Token {token} is not valid for session {session_id}")
+    seat = Seat.of(connection)
+    recording = (
+        connection.room.recordings.filter(status__in=("starting", "started"))
+        .values_list("recording_id", "name")
+        .first()
+    )
+    if recording is not None:
+        seat = replace(seat, recording=(recording[0], recording[1]))
+    peers = [
+        Peer(
+            connection_id=other.connection_id,
+            created_at=_ms(other.created_at),
+            client_data=other.client_data or "",
+            server_data=other.server_data,
+            streams=[
+                StreamInfo.of(stream) for stream in other.streams.all() if stream.closed_at is None
+            ],
+        )
+        for other in connection.room.connections.filter(status=Connection.Status.ACTIVE)
+        .exclude(pk=connection.pk)
+        .prefetch_related("streams__connection")
+    ]
+    events.participant_joined(
+        connection.room, seat.connection_id, seat.created_at, seat.client_data, seat.server_data
+    )
+    return seat, peers
+
+
+@transaction.atomic
+def mint_subscriber(session_id: str) -> str:
+    """A token for a caller that proved it holds the server secret (OpenVidu's `secret`)."""
+    room = services.find_open_room(session_id)
+    if room is None:
+        raise services.RoomIsClosed(f"Session {session_id} not found")
+    connection = services.create_connection(
+        room, services.ConnectionProperties(role=Connection.Role.SUBSCRIBER)
+    )
+    assert connection.token is not None
+    return connection.token
+
+
+def _active(seat: Seat) -> Connection:
+    connection = (
+        Connection.objects.select_for_update()
+        .select_related("room")
+        .filter(connection_id=seat.connection_id)
+        .first()
+    )
+    if connection is None or not connection.is_active:
+        raise ParticipationError(f"{seat.connection_id} is not in the room")
+    return connection
+
+
+@transaction.atomic
+def publish(seat: Seat, properties: dict[str, Any]) -> StreamInfo:
+    connection = _active(seat)
+    if connection.streams.filter(closed_at__isnull=True).exists():
+        raise ParticipationError("this connection is already publishing a stream")
+    stream = Stream.objects.create(
+        stream_id=identifiers.new_stream_id(
+            connection.connection_id,
+            properties["type_of_video"],
+            audio_only=not properties["has_video"],
+        ),
+        connection=connection,
+        **properties,
+    )
+    info = StreamInfo.of(stream)
+    events.participant_published(connection.room, info.as_event())
+    return info
+
+
+def published_stream(connection_id: str) -> StreamInfo | None:
+    stream = (
+        Stream.objects.select_related("connection")
+        .filter(connection__connection_id=connection_id, closed_at__isnull=True)
+        .first()
+    )
+    return None if stream is None else StreamInfo.of(stream)
+
+
+def find_stream(seat: Seat, stream_id: str) -> StreamInfo | None:
+    stream = (
+        Stream.objects.select_related("connection")
+        .filter(stream_id=stream_id, connection__room_id=seat.room_pk, closed_at__isnull=True)
+        .first()
+    )
+    return None if stream is None else StreamInfo.of(stream)
+
+
+@transaction.atomic
+def unpublish(
+    seat: Seat, reason: str = "unpublish", stream_id: str | None = None
+) -> StreamInfo | None:
+    """Stop this seat's stream (or a given one, for moderators); None when there is none."""
+    streams = Stream.objects.select_related("connection__room").filter(
+        connection__room_id=seat.room_pk, closed_at__isnull=True
+    )
+    stream = (
+        streams.filter(stream_id=stream_id).first()
+        if stream_id
+        else streams.filter(connection__connection_id=seat.connection_id).first()
+    )
+    if stream is None:
+        return None
+    info = StreamInfo.of(stream)
+    services.unpublish_stream(stream, reason)
+    return info
+
+
+@transaction.atomic
+def subscribe(seat: Seat, stream_id: str) -> None:
+    connection = _active(seat)
+    stream = Stream.objects.get(stream_id=stream_id)
+    Subscription.objects.get_or_create(subscriber=connection, stream=stream, closed_at=None)
+
+
+@transaction.atomic
+def unsubscribe(seat: Seat, publisher_connection_id: str) -> None:
+    Subscription.objects.filter(
+        subscriber__connection_id=seat.connection_id,
+        stream__connection__connection_id=publisher_connection_id,
+        closed_at__isnull=True,
+    ).update(closed_at=timezone.now())
+
+
+@transaction.atomic
+def change_stream(
+    seat: Seat,
+    stream_id: str,
+    field: str,
+    value: Any,
+    *,
+    property_name: str,
+    wire_value: str,
+    reason: str,
+) -> None:
+    """Record a change a publisher made to its stream and tell the room."""
+    stream = (
+        Stream.objects.select_for_update()
+        .select_related("connection__room")
+        .filter(
+            stream_id=stream_id,
+            connection__connection_id=seat.connection_id,
+            closed_at__isnull=True,
+        )
+        .first()
+    )
+    if stream is None:
+        raise ParticipationError(f"{stream_id} is not a stream of this connection")
+    setattr(stream, field, value)
+    stream.save(update_fields=[field])
+    events.stream_property_changed(
+        stream.connection.room, seat.connection_id, stream_id, property_name, wire_value, reason
+    )
+
+
+@transaction.atomic
+def leave(seat: Seat, reason: str) -> bool:
+    """The participant is gone (left, lost, evicted elsewhere); False if it was gone already."""
+    connection = (
+        Connection.objects.select_for_update()
+        .select_related("room")
+        .filter(connection_id=seat.connection_id)
+        .first()
+    )
+    if connection is None or not connection.is_active:
+        return False
+    room = connection.room
+    # Its streams close with it; participantLeft alone tells the others (openvidu-browser
+    # destroys the streams of a connection that left), so no participantUnpublished.
+    services.close_seat(connection, reason)
+    events.participant_left(room, seat.connection_id, reason)
+    services.close_if_left_empty(room)
+    return True
+
+
+def signal(seat: Seat | None, room_pk: int, to: list[str], type_: str, data: str) -> list[str]:
+    """Send a message to some participants (all when `to` is empty); returns the recipients.
+
+    Raises ParticipationError when a recipient is not in the room, as OpenVidu's 601.
+    """
+    active = set(
+        Connection.objects.filter(room_id=room_pk, status=Connection.Status.ACTIVE).values_list(
+            "connection_id", flat=True
+        )
+    )
+    unknown = [connection_id for connection_id in to if connection_id not in active]
+    if unknown:
+        raise ParticipationError(f"these recipients are not in the room: {', '.join(unknown)}")
+    recipients = sorted(set(to)) if to else sorted(active)
+    room = Room.objects.get(pk=room_pk)
+    events.signal(room, recipients, type_, data, None if seat is None else seat.connection_id)
+    return recipients

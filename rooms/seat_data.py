@@ -1,0 +1,41 @@
+"""What the room pages write in a seat's server data: who sits there, as JSON.
+
+Participants see each other's metadata as "<clientData>%/%<serverData>". The client's
+part is whatever a browser sent, so pages trust only the server's part, which they find
+after the last "%/%". That is safe only if the server's part never contains a "%": the
+JSON written here escapes it as \\u0025, which every JSON parser reads back as "%".
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+MAX_NAME_LENGTH = 40
+
+
+class InvalidDisplayName(ValueError):
+    pass
+
+
+def clean_display_name(raw: str) -> str:
+    """A display name with its whitespace tidied; InvalidDisplayName says what is wrong."""
+    name = " ".join(raw.split())
+    if not name:
+        raise InvalidDisplayName("Type the name the others will see.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidDisplayName(f"A name has at most {MAX_NAME_LENGTH} characters.")
+    # Control and format characters (bidi overrides among them) can disguise a name.
+    if any(unicodedata.category(character) in ("Cc", "Cf") for character in name):
+        raise InvalidDisplayName("A name cannot contain control characters.")
+    return name
+
+
+def server_data(name: str, *, screen_of: str | None = None) -> str:
+    """The server data of a page seat: its display name, and for a screen share the
+    connection id of the camera seat it belongs to."""
+    data: dict[str, str] = {"name": name}
+    if screen_of is not None:
+        data["screenOf"] = screen_of
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return encoded.replace("%", "\\u0025")

@@ -1,0 +1,717 @@
+"""OpenVidu's signaling endpoint, `/openvidu`: JSON-RPC frames in, calls and notifications out.
+
+The consumer is thin. State changes go through `rooms.participation` (database, events
+after commit); media goes through the process's `MediaEngine`; what other participants
+do reaches this consumer as channel-layer events of the room's group, which it turns
+into OpenVidu notifications for its own client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from media import ice
+from media.engine import MediaError, get_engine
+from rooms import lifecycle, participation, services
+from rooms.models import Connection, Stream
+from rooms.participation import ParticipationError, Seat
+from rooms.signaling import jsonrpc, wire
+from rooms.signaling.jsonrpc import RpcError
+from rooms.signaling.params import Params
+from rooms.signaling.rpc_sessions import RpcSession, registry
+
+logger = logging.getLogger(__name__)
+
+MAX_CLIENT_DATA = 10_000
+MISSED_PINGS = 3
+DEFAULT_PING_INTERVAL = 5.0
+_BEFORE_JOIN = {"joinRoom", "ping", "connect", "closeSession"}
+_FILTER_METHODS = {
+    "applyFilter",
+    "execFilterMethod",
+    "removeFilter",
+    "addFilterEventListener",
+    "removeFilterEventListener",
+}
+_STREAM_PROPERTIES = {
+    "audioActive": "audio_active",
+    "videoActive": "video_active",
+    "videoDimensions": "video_dimensions",
+}
+
+# OPENVIDU_RECORDING_NOTIFICATION: which roles hear of recordings starting and stopping.
+RECORDING_NOTIFICATION_ROLES = {
+    "none": (),
+    "moderator": ("MODERATOR",),
+    "publisher_moderator": ("PUBLISHER", "MODERATOR"),
+    "all": ("SUBSCRIBER", "PUBLISHER", "MODERATOR"),
+}
+
+Handler = Callable[["OpenViduConsumer", Params], Awaitable[Any]]
+METHODS: dict[str, Handler] = {}
+
+
+def method(name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        METHODS[name] = handler
+        return handler
+
+    return register
+
+
+def room_key(seat: Seat) -> str:
+    return str(seat.room_pk)
+
+
+async def end_participation(seat: Seat, reason: str) -> None:
+    """Close a participant's media and seat; used when no consumer is left to do it."""
+    await get_engine().leave(room_key(seat), seat.connection_id)
+    await database_sync_to_async(participation.leave)(seat, reason)
+
+
+async def _evict_after_grace(seat: Seat) -> None:
+    await end_participation(seat, "networkDisconnect")
+
+
+class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+    rpc: RpcSession
+    _watchdog: asyncio.Task[None] | None = None
+    _last_ping: float | None = None
+    _ping_interval = DEFAULT_PING_INTERVAL
+
+    @property
+    def seat(self) -> Seat | None:
+        return self.rpc.seat
+
+    async def connect(self) -> None:
+        self.rpc = registry.open(self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        seat = self.seat
+        if seat is not None:
+            await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
+        # A session another socket took over with `connect` is not ours to end.
+        if self.rpc.channel_name == self.channel_name:
+            registry.detach(self.rpc, _evict_after_grace)
+
+    # Frames from the client.
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        request_id: Any = None
+        try:
+            if text_data is None:
+                raise RpcError(jsonrpc.INVALID_REQUEST, "Frames must be text (JSON)")
+            try:
+                request = jsonrpc.parse(text_data)
+            except RpcError as failure:
+                if isinstance(failure.data, dict):
+                    request_id = failure.data.get("id")
+                raise
+            request_id = request.id
+            value = await self._dispatch(request)
+            if request_id is not None:
+                await self._send(jsonrpc.result(request_id, value, self.rpc.id))
+        except RpcError as failure:
+            await self._send(jsonrpc.error(request_id, failure))
+        except Exception:
+            logger.exception("signaling request failed")
+            await self._send(
+                jsonrpc.error(request_id, RpcError(jsonrpc.GENERIC, "Internal server error"))
+            )
+
+    async def _dispatch(self, request: jsonrpc.Request) -> Any:
+        if request.method in _FILTER_METHODS:
+            raise RpcError(jsonrpc.FILTER_NOT_APPLIED, "Filters are not supported by this server")
+        handler = METHODS.get(request.method)
+        if handler is None:
+            raise RpcError(jsonrpc.METHOD_NOT_FOUND, f"Unknown method '{request.method}'")
+        if self.seat is None and request.method not in _BEFORE_JOIN:
+            raise RpcError(jsonrpc.TRANSPORT_REQUEST, f"'{request.method}' needs joinRoom first")
+        return await handler(self, Params(request.method, request.params))
+
+    async def _send(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
+
+    async def notify(self, name: str, params: dict[str, Any]) -> None:
+        await self._send(jsonrpc.notification(name, params))
+
+    def _seat(self) -> Seat:
+        seat = self.seat
+        if seat is None:  # _dispatch has checked; this guards handlers called directly
+            raise RpcError(jsonrpc.TRANSPORT_REQUEST, "joinRoom first")
+        return seat
+
+    # The ping watchdog: a client that stops pinging has lost its network.
+
+    def _note_ping(self, interval_ms: Any) -> None:
+        self._last_ping = time.monotonic()
+        if (
+            isinstance(interval_ms, int | float)
+            and not isinstance(interval_ms, bool)
+            and interval_ms > 0
+        ):
+            self._ping_interval = min(float(interval_ms) / 1000, 60.0)
+        if self._watchdog is None:
+            self._watchdog = asyncio.create_task(self._watch_pings())
+
+    async def _watch_pings(self) -> None:
+        while True:
+            await asyncio.sleep(self._ping_interval)
+            assert self._last_ping is not None
+            if time.monotonic() - self._last_ping > MISSED_PINGS * self._ping_interval:
+                logger.info("RPC session %s missed %d pings", self.rpc.id, MISSED_PINGS)
+                seat, self.rpc.seat = self.seat, None
+                registry.drop(self.rpc)
+                if seat is not None:
+                    await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
+                    await end_participation(seat, "networkDisconnect")
+                await self.close(code=4000)
+                return
+
+    # Events of the room's group, turned into notifications for this client.
+
+    def _is_me(self, connection_id: str) -> bool:
+        return self.seat is not None and self.seat.connection_id == connection_id
+
+    async def rooms_participant_joined(self, event: dict[str, Any]) -> None:
+        if self.seat is None or self._is_me(event["connection_id"]):
+            return
+        await self.notify(
+            "participantJoined",
+            {
+                "id": event["connection_id"],
+                "createdAt": event["created_at"],
+                "metadata": wire.metadata(event["client_data"], event["server_data"]),
+            },
+        )
+
+    async def rooms_participant_published(self, event: dict[str, Any]) -> None:
+        if self.seat is None or self._is_me(event["connection_id"]):
+            return
+        await self.notify(
+            "participantPublished",
+            {"id": event["connection_id"], "streams": [wire.stream(event["stream"])]},
+        )
+
+    async def rooms_stream_unpublished(self, event: dict[str, Any]) -> None:
+        seat = self.seat
+        if seat is None:
+            return
+        owner = event["connection_id"]
+        engine = get_engine()
+        if owner == seat.connection_id:
+            await engine.unpublish(room_key(seat), owner)
+            # A publisher that unpublished itself knows; one that was forced is told.
+            if not event["reason"].startswith("forceUnpublish"):
+                return
+        else:
+            await engine.unsubscribe(room_key(seat), seat.connection_id, owner)
+        await self.notify(
+            "participantUnpublished", {"connectionId": owner, "reason": event["reason"]}
+        )
+
+    async def rooms_participant_left(self, event: dict[str, Any]) -> None:
+        seat = self.seat
+        if seat is None or self._is_me(event["connection_id"]):
+            return
+        await get_engine().unsubscribe(room_key(seat), seat.connection_id, event["connection_id"])
+        await self.notify(
+            "participantLeft", {"connectionId": event["connection_id"], "reason": event["reason"]}
+        )
+
+    async def rooms_connection_evicted(self, event: dict[str, Any]) -> None:
+        seat = self.seat
+        if seat is None:
+            return
+        evicted, reason = event["connection_id"], event["reason"]
+        await self.notify("participantEvicted", {"connectionId": evicted, "reason": reason})
+        if evicted == seat.connection_id:
+            await self._lose_seat(seat)
+        else:
+            # openvidu-browser destroys a remote connection on participantLeft only.
+            await get_engine().unsubscribe(room_key(seat), seat.connection_id, evicted)
+            await self.notify("participantLeft", {"connectionId": evicted, "reason": reason})
+
+    async def rooms_room_closed(self, event: dict[str, Any]) -> None:
+        seat = self.seat
+        if seat is None:
+            return
+        await self.notify(
+            "participantEvicted", {"connectionId": seat.connection_id, "reason": event["reason"]}
+        )
+        await self._lose_seat(seat)
+
+    async def rooms_signal(self, event: dict[str, Any]) -> None:
+        seat = self.seat
+        if seat is None or seat.connection_id not in event["to"]:
+            return
+        params: dict[str, Any] = {"data": event["data"]}
+        if event["signal_type"]:
+            params["type"] = event["signal_type"]
+        if event["sender"] is not None:
+            params["from"] = event["sender"]
+        await self.notify("sendMessage", params)
+
+    async def rooms_stream_property_changed(self, event: dict[str, Any]) -> None:
+        if self.seat is None or self._is_me(event["connection_id"]):
+            return
+        await self.notify(
+            "streamPropertyChanged",
+            {
+                "connectionId": event["connection_id"],
+                "streamId": event["stream_id"],
+                "property": event["property"],
+                "newValue": event["new_value"],
+                "reason": event["reason"],
+            },
+        )
+
+    def _told_of_recordings(self) -> bool:
+        seat = self.seat
+        return (
+            seat is not None
+            and seat.role in RECORDING_NOTIFICATION_ROLES[settings.OPENVIDU_RECORDING_NOTIFICATION]
+        )
+
+    async def rooms_recording_started(self, event: dict[str, Any]) -> None:
+        if self._told_of_recordings():
+            await self.notify(
+                "recordingStarted", {"id": event["recording_id"], "name": event["name"]}
+            )
+
+    async def rooms_recording_stopped(self, event: dict[str, Any]) -> None:
+        if self._told_of_recordings():
+            await self.notify(
+                "recordingStopped",
+                {"id": event["recording_id"], "name": event["name"], "reason": event["reason"]},
+            )
+
+    async def rooms_rpc_session_moved(self, event: dict[str, Any]) -> None:
+        """Another socket took this RPC session over with `connect`: this one is stale."""
+        self.rpc = registry.open(self.channel_name)
+        await self.close(code=4001)
+
+    async def _lose_seat(self, seat: Seat) -> None:
+        """The seat was closed elsewhere (eviction, room closed): drop its media here."""
+        self.rpc.seat = None
+        await get_engine().leave(room_key(seat), seat.connection_id)
+        await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
+
+
+# The methods of PROTOCOL.md section 3.
+
+
+@method("ping")
+async def ping(consumer: OpenViduConsumer, params: Params) -> Any:
+    consumer._note_ping(params.values.get("interval"))
+    return {"value": "pong"}
+
+
+@method("echo")
+async def echo(consumer: OpenViduConsumer, params: Params) -> Any:
+    return {}
+
+
+@method("closeSession")
+async def close_session(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat, consumer.rpc.seat = consumer.seat, None
+    if seat is not None:
+        await consumer.channel_layer.group_discard(seat.channel_group, consumer.channel_name)
+        await end_participation(seat, "disconnect")
+    return "bye"
+
+
+@method("connect")
+async def reconnect(consumer: OpenViduConsumer, params: Params) -> Any:
+    session_id = params.text("sessionId", max_length=100)
+    previous = registry.get(session_id)
+    if previous is None:
+        raise RpcError(jsonrpc.RECONNECTION_ERROR, "reconnection error")
+    if previous is not consumer.rpc:
+        registry.drop(consumer.rpc)
+        stale = registry.rebind(previous, consumer.channel_name)
+        consumer.rpc = previous
+        if stale is not None:
+            await consumer.channel_layer.send(stale, {"type": "rooms.rpc_session_moved"})
+        if previous.seat is not None:
+            await consumer.channel_layer.group_add(
+                previous.seat.channel_group, consumer.channel_name
+            )
+    return "reconnection successful"
+
+
+def _client_ip(consumer: OpenViduConsumer) -> str:
+    client = consumer.scope.get("client")
+    return str(client[0]) if client else ""
+
+
+@method("joinRoom")
+async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
+    if consumer.seat is not None:
+        raise RpcError(jsonrpc.EXISTING_USER_IN_ROOM, "This RPC session has already joined a room")
+    token = params.text("token", max_length=1024)
+    session_id = params.text("session", max_length=100)
+    platform = params.text("platform", "", max_length=512)
+    client_data = params.text("metadata", "", max_length=MAX_CLIENT_DATA + 1)
+    secret = params.text("secret", "", max_length=512)
+    if params.flag("recorder", False):
+        raise RpcError(jsonrpc.USER_UNAUTHORIZED, "Recorder connections are not supported yet")
+    if len(client_data) > MAX_CLIENT_DATA:
+        raise RpcError(
+            jsonrpc.USER_METADATA_FORMAT_INVALID,
+            f"metadata is longer than {MAX_CLIENT_DATA} characters",
+        )
+    if secret and secret == settings.OPENVIDU_SECRET:
+        try:
+            token = await database_sync_to_async(participation.mint_subscriber)(session_id)
+        except services.RoomIsClosed as failure:
+            raise RpcError(jsonrpc.ROOM_NOT_FOUND, str(failure)) from None
+    group = await database_sync_to_async(_group_of_token)(token)
+    if group is None:
+        raise RpcError(jsonrpc.USER_UNAUTHORIZED, f"Token {token} is not valid")
+    # Listen before joining, so nothing another participant does in between is missed.
+    await consumer.channel_layer.group_add(group, consumer.channel_name)
+    try:
+        seat, peers = await database_sync_to_async(participation.join)(
+            token, session_id, client_data=client_data, ip=_client_ip(consumer), platform=platform
+        )
+    except services.RoomError as failure:
+        await consumer.channel_layer.group_discard(group, consumer.channel_name)
+        code = (
+            jsonrpc.ROOM_CLOSED
+            if isinstance(failure, services.RoomIsClosed)
+            else jsonrpc.USER_UNAUTHORIZED
+        )
+        raise RpcError(code, str(failure)) from None
+    consumer.rpc.seat = seat
+    result = wire.join_result(seat, peers, seat.custom_ice_servers or ice.browser_ice_servers())
+    if seat.recording is not None and consumer._told_of_recordings():
+        result["recordingId"], result["recordingName"] = seat.recording
+    return result
+
+
+def _group_of_token(token: str) -> str | None:
+    connection = Connection.objects.select_related("room").filter(token=token).first()
+    return None if connection is None else connection.room.channel_group
+
+
+@method("leaveRoom")
+async def leave_room(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    consumer.rpc.seat = None
+    await consumer.channel_layer.group_discard(seat.channel_group, consumer.channel_name)
+    await end_participation(seat, "disconnect")
+    return {}
+
+
+def _dimensions(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or len(value) > 128:
+        raise RpcError(
+            jsonrpc.INVALID_PARAMS,
+            'videoDimensions must be a JSON string like {"width":640,"height":480}',
+        )
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        raise RpcError(jsonrpc.INVALID_PARAMS, "videoDimensions is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise RpcError(jsonrpc.INVALID_PARAMS, "videoDimensions must be a JSON object")
+    return value
+
+
+@method("publishVideo")
+async def publish_video(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    if not seat.may_publish:
+        raise RpcError(
+            jsonrpc.USER_UNAUTHORIZED, "Unable to publish video: a SUBSCRIBER cannot publish"
+        )
+    offer = params.text("sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES)
+    type_of_video = params.text("typeOfVideo", "CAMERA", max_length=16)
+    if type_of_video not in Stream.TypeOfVideo.values:
+        raise RpcError(
+            jsonrpc.INVALID_PARAMS,
+            f"typeOfVideo must be one of {', '.join(Stream.TypeOfVideo.values)}",
+        )
+    frame_rate = params.number("frameRate", -1)
+    properties = {
+        "has_audio": params.flag("hasAudio", True),
+        "has_video": params.flag("hasVideo", True),
+        "audio_active": params.flag("audioActive", True),
+        "video_active": params.flag("videoActive", True),
+        "type_of_video": type_of_video,
+        "frame_rate": int(frame_rate) if frame_rate >= 0 else None,
+        "video_dimensions": _dimensions(params.values.get("videoDimensions")),
+    }
+    engine = get_engine()
+    try:
+        answer = await engine.publish(room_key(seat), seat.video_codec, seat.connection_id, offer)
+    except MediaError as failure:
+        raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
+    try:
+        stream = await database_sync_to_async(participation.publish)(seat, properties)
+    except BaseException:
+        await engine.unpublish(room_key(seat), seat.connection_id)
+        raise
+    await lifecycle.stream_published(seat)
+    return {"sdpAnswer": answer, "id": stream.stream_id, "createdAt": stream.created_at}
+
+
+@method("unpublishVideo")
+async def unpublish_video(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    await get_engine().unpublish(room_key(seat), seat.connection_id)
+    stream = await database_sync_to_async(participation.unpublish)(seat, "unpublish")
+    if stream is None:
+        raise RpcError(jsonrpc.USER_NOT_STREAMING, "This connection is not publishing")
+    return {}
+
+
+def _publisher_of(sender: str) -> str:
+    """openvidu-browser names a stream `str_...`; older ones `<connectionId>_<streamId>`."""
+    if sender.startswith("con_") and "_str_" in sender:
+        return sender.split("_str_", 1)[0]
+    return sender
+
+
+@method("receiveVideoFrom")
+async def receive_video_from(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    sender = params.text("sender", max_length=256)
+    if "sdpOffer" not in params.values:
+        raise RpcError(
+            jsonrpc.INVALID_PARAMS,
+            "receiveVideoFrom needs the client's sdpOffer (this server is mediaServer 'kurento')",
+        )
+    offer = params.text("sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES)
+    stream_id = sender if sender.startswith("str_") else sender.split("_", 2)[-1]
+    stream = await database_sync_to_async(participation.find_stream)(seat, stream_id)
+    if stream is None:
+        raise RpcError(
+            jsonrpc.USER_NOT_STREAMING, f"Stream {sender} is not published in this session"
+        )
+    if stream.connection_id == seat.connection_id:
+        raise RpcError(jsonrpc.INVALID_PARAMS, "A participant cannot subscribe to its own stream")
+    engine = get_engine()
+    try:
+        answer = await engine.subscribe(
+            room_key(seat), seat.connection_id, stream.connection_id, offer
+        )
+    except MediaError as failure:
+        raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
+    try:
+        await database_sync_to_async(participation.subscribe)(seat, stream.stream_id)
+    except BaseException:
+        await engine.unsubscribe(room_key(seat), seat.connection_id, stream.connection_id)
+        raise
+    return {"sdpAnswer": answer}
+
+
+@method("prepareReceiveVideoFrom")
+async def prepare_receive_video_from(consumer: OpenViduConsumer, params: Params) -> Any:
+    raise RpcError(
+        jsonrpc.INVALID_PARAMS,
+        "The server offers no SDP: this server is mediaServer 'kurento', the client offers",
+    )
+
+
+@method("unsubscribeFromVideo")
+async def unsubscribe_from_video(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    sender = params.text("sender", max_length=256)
+    publisher = _publisher_of(sender)
+    if sender.startswith("str_"):
+        stream = await database_sync_to_async(participation.find_stream)(seat, sender)
+        publisher = stream.connection_id if stream else sender
+    closed = await get_engine().unsubscribe(room_key(seat), seat.connection_id, publisher)
+    await database_sync_to_async(participation.unsubscribe)(seat, publisher)
+    if not closed:
+        raise RpcError(jsonrpc.USER_NOT_STREAMING, f"Not subscribed to {sender}")
+    return {}
+
+
+@method("onIceCandidate")
+async def on_ice_candidate(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    endpoint = params.text("endpointName", max_length=256)
+    candidate = params.text("candidate", "", max_length=2048)
+    sdp_mid = params.text("sdpMid", None, max_length=64)
+    sdp_mline_index = params.integer("sdpMLineIndex", None)
+    try:
+        await get_engine().add_ice_candidate(
+            room_key(seat),
+            seat.connection_id,
+            _publisher_of(endpoint),
+            candidate,
+            sdp_mid,
+            sdp_mline_index,
+        )
+    except MediaError as failure:
+        raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
+    except ValueError as failure:
+        raise RpcError(jsonrpc.INVALID_PARAMS, f"Invalid ICE candidate: {failure}") from None
+    return {}
+
+
+@method("sendMessage")
+async def send_message(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    raw = params.text("message", max_length=jsonrpc.MAX_FRAME_BYTES)
+    try:
+        message = json.loads(raw)
+    except json.JSONDecodeError:
+        raise RpcError(jsonrpc.INVALID_PARAMS, "message must be a JSON string") from None
+    if not isinstance(message, dict):
+        raise RpcError(jsonrpc.INVALID_PARAMS, "message must be a JSON object")
+    to = message.get("to") or []
+    data = message.get("data", "")
+    signal_type = message.get("type", "signal")
+    if not isinstance(to, list) or not all(isinstance(item, str) for item in to):
+        raise RpcError(jsonrpc.SIGNAL_TO_INVALID, "'to' must be an array of connection ids")
+    if not isinstance(data, str) or not isinstance(signal_type, str):
+        raise RpcError(jsonrpc.INVALID_PARAMS, "'data' and 'type' must be strings")
+    try:
+        await database_sync_to_async(participation.signal)(
+            seat, seat.room_pk, to, signal_type, data
+        )
+    except ParticipationError as failure:
+        raise RpcError(jsonrpc.SIGNAL_TO_INVALID, str(failure)) from None
+    return {}
+
+
+@method("streamPropertyChanged")
+async def stream_property_changed(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    name = params.text("property", max_length=64)
+    reason = params.text("reason", "", max_length=64)
+    field = _STREAM_PROPERTIES.get(name)
+    if field is None:
+        raise RpcError(
+            jsonrpc.INVALID_PARAMS, f"property must be one of {', '.join(_STREAM_PROPERTIES)}"
+        )
+    raw = params.values.get("newValue")
+    if field == "video_dimensions":
+        value: Any = _dimensions(raw)
+    elif isinstance(raw, bool):
+        value = raw
+    else:
+        raise RpcError(jsonrpc.INVALID_PARAMS, f"newValue of {name} must be true or false")
+    try:
+        await database_sync_to_async(participation.change_stream)(
+            seat,
+            stream_id,
+            field,
+            value,
+            property_name=name,
+            wire_value=json.dumps(raw),
+            reason=reason,
+        )
+    except ParticipationError as failure:
+        raise RpcError(jsonrpc.USER_NOT_STREAMING, str(failure)) from None
+    return {}
+
+
+@method("videoData")
+async def video_data(consumer: OpenViduConsumer, params: Params) -> Any:
+    consumer._seat()
+    for name in ("height", "width"):
+        params.number(name, 0)
+    for name in ("videoActive", "audioActive"):
+        params.flag(name, True)
+    return {}
+
+
+@method("forceDisconnect")
+async def force_disconnect(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    if not seat.is_moderator:
+        raise RpcError(jsonrpc.USER_UNAUTHORIZED, "Only a MODERATOR can force a disconnection")
+    connection_id = params.text("connectionId", max_length=64)
+    evicted = await database_sync_to_async(_evict)(seat, connection_id)
+    if not evicted:
+        raise RpcError(
+            jsonrpc.USER_NOT_STREAMING, f"Connection {connection_id} is not in this session"
+        )
+    return {}
+
+
+def _evict(seat: Seat, connection_id: str) -> bool:
+    connection = Connection.objects.filter(
+        connection_id=connection_id, room_id=seat.room_pk, status=Connection.Status.ACTIVE
+    ).first()
+    return connection is not None and services.destroy_connection(
+        connection, "forceDisconnectByUser"
+    )
+
+
+@method("forceUnpublish")
+async def force_unpublish(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    if not seat.is_moderator:
+        raise RpcError(jsonrpc.USER_UNAUTHORIZED, "Only a MODERATOR can force unpublishing")
+    stream_id = params.text("streamId", max_length=256)
+    stopped = await database_sync_to_async(participation.unpublish)(
+        seat, "forceUnpublishByUser", stream_id
+    )
+    if stopped is None:
+        raise RpcError(
+            jsonrpc.USER_NOT_STREAMING, f"Stream {stream_id} is not published in this session"
+        )
+    return {}
+
+
+@method("reconnectStream")
+async def reconnect_stream(consumer: OpenViduConsumer, params: Params) -> Any:
+    """A client whose ICE failed renegotiates one peer: replace it with a fresh one."""
+    seat = consumer._seat()
+    stream_id = params.text("stream", max_length=256)
+    engine = get_engine()
+    own = await database_sync_to_async(participation.published_stream)(seat.connection_id)
+    if own is not None and own.stream_id == stream_id:
+        offer = params.text("sdpString", None, max_length=jsonrpc.MAX_FRAME_BYTES) or params.text(
+            "sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES
+        )
+        try:
+            answer = await engine.republish(
+                room_key(seat), seat.video_codec, seat.connection_id, offer
+            )
+        except MediaError as failure:
+            raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
+        return {"sdpAnswer": answer, "id": own.stream_id, "createdAt": own.created_at}
+    stream = await database_sync_to_async(participation.find_stream)(seat, stream_id)
+    if stream is None:
+        raise RpcError(
+            jsonrpc.USER_NOT_STREAMING, f"Stream {stream_id} is not published in this session"
+        )
+    offer = params.text("sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES)
+    await engine.unsubscribe(room_key(seat), seat.connection_id, stream.connection_id)
+    try:
+        answer = await engine.subscribe(
+            room_key(seat), seat.connection_id, stream.connection_id, offer
+        )
+    except MediaError as failure:
+        raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
+    return {"sdpAnswer": answer}
+
+
+async def close_everything() -> None:
+    """Forget every RPC session and peer of this process (tests, shutdown)."""
+    from media.engine import reset_engine
+
+    await registry.close()
+    await reset_engine()

@@ -1,0 +1,61 @@
+"""The domain's participants and streams in OpenVidu's JSON-RPC shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rooms.participation import Peer, Seat, StreamInfo
+
+OPENVIDU_VERSION = "2.32.2"
+METADATA_SEPARATOR = "%/%"
+
+
+def metadata(client_data: str, server_data: str) -> str:
+    """OpenVidu joins the client's and the server's data into one string."""
+    return f"{client_data}{METADATA_SEPARATOR}{server_data}"
+
+
+def stream(info: StreamInfo | dict[str, Any]) -> dict[str, Any]:
+    data = info.as_event() if isinstance(info, StreamInfo) else info
+    return {
+        "id": data["stream_id"],
+        "createdAt": data["created_at"],
+        "hasAudio": data["has_audio"],
+        "hasVideo": data["has_video"],
+        "audioActive": data["audio_active"],
+        "videoActive": data["video_active"],
+        "typeOfVideo": data["type_of_video"],
+        "frameRate": data["frame_rate"] if data["frame_rate"] is not None else -1,
+        "videoDimensions": data["video_dimensions"],
+        "filter": {},
+    }
+
+
+def peer(other: Peer) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": other.connection_id,
+        "createdAt": other.created_at,
+        "metadata": metadata(other.client_data, other.server_data),
+    }
+    if other.streams:
+        body["streams"] = [stream(info) for info in other.streams]
+    return body
+
+
+def join_result(seat: Seat, peers: list[Peer], ice_servers: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "id": seat.connection_id,
+        "finalUserId": seat.connection_id,
+        "createdAt": seat.created_at,
+        "metadata": metadata(seat.client_data, seat.server_data),
+        "value": [peer(other) for other in peers],
+        "session": seat.session_id,
+        "sessionId": None,  # replaced by the RPC session id when the result is framed
+        "version": OPENVIDU_VERSION,
+        "mediaServer": "kurento",
+        "videoSimulcast": False,
+        "life": -1,
+        "record": seat.record,
+        "role": seat.role,
+        "customIceServers": ice_servers,
+    }

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from channels.layers import channel_layers
 from rest_framework.test import APIClient
 
 from rooms import identifiers, services
@@ -78,6 +79,19 @@ def _known_settings(settings: Any) -> None:
     # Inside the namespace only loopback exists, and aioice skips 127.0.0.1 by default.
     settings.MEDIA_HOST_ADDRESSES = ["127.0.0.1"]
     settings.MEDIA_ICE_SERVERS = []
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> None:
+    """Every test gets its own channel layer object.
+
+    Each test runs in an event loop of its own. channels_redis keeps per-instance
+    asyncio locks (the receive lock, per-channel cleaning locks) whose release can be
+    lost when a test's loop closes mid-receive; a layer that outlived its loop then
+    fails the next test with "Lock ... is bound to a different event loop". A server
+    runs one loop for its life, so this is a test-only concern.
+    """
+    channel_layers.backends.clear()
 
 
 @pytest.fixture

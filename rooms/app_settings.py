@@ -1,0 +1,144 @@
+"""The rooms app's settings, read from one dict in the host project's settings.
+
+    ROOMS = {
+        "ADAPTER": "myproject.rooms_adapter.MyRoomsAdapter",
+        "WEBHOOK_MAX_ATTEMPTS": 20,
+    }
+
+Every key is optional; `app_settings.NAME` gives the value or its documented default,
+read on each access so `override_settings` works in tests. OpenVidu's own settings
+(`OPENVIDU_SECRET`, `OPENVIDU_WEBHOOK*`, ...) stay top-level Django settings with
+their OpenVidu names, so a deployment configured for OpenVidu reads the same here;
+they are offered through this object too, so the app reads all of its settings in one
+place. docs/extending.md lists every key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+# OpenVidu's webhook events (PROTOCOL.md section 7); filterEventDispatched never
+# happens here (filters are refused), so it is accepted in the list but never sent.
+WEBHOOK_EVENTS = (
+    "sessionCreated",
+    "sessionDestroyed",
+    "participantJoined",
+    "participantLeft",
+    "webrtcConnectionCreated",
+    "webrtcConnectionDestroyed",
+    "recordingStatusChanged",
+    "filterEventDispatched",
+    "signalSent",
+)
+
+DEFAULTS: dict[str, Any] = {
+    # The adapter class (dotted path) that decides who creates and joins page rooms.
+    "ADAPTER": "rooms.adapter.RoomsAdapter",
+    # A failed webhook delivery is tried again after RETRY_DELAY seconds, doubling each
+    # time up to RETRY_MAX_DELAY, until MAX_ATTEMPTS tries have failed: then it is kept
+    # as "failed" and can be re-sent from the admin.
+    "WEBHOOK_MAX_ATTEMPTS": 15,
+    "WEBHOOK_RETRY_DELAY": 2.0,
+    "WEBHOOK_RETRY_MAX_DELAY": 900.0,
+    # Seconds to connect and to wait for the receiver's answer (OpenVidu's 10 s).
+    "WEBHOOK_TIMEOUT": 10.0,
+    # Threads that post webhooks; each one serves one room at a time, in order.
+    "WEBHOOK_WORKERS": 4,
+    # How often a worker looks for deliveries other processes queued (seconds); its own
+    # process wakes it at once.
+    "WEBHOOK_POLL_INTERVAL": 5.0,
+}
+
+
+class AppSettings:
+    def _get(self, name: str) -> Any:
+        configured = getattr(settings, "ROOMS", {})
+        if not isinstance(configured, dict):
+            raise ImproperlyConfigured("settings.ROOMS must be a dict")
+        return configured.get(name, DEFAULTS[name])
+
+    def _number(self, name: str, minimum: float) -> float:
+        value = self._get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            raise ImproperlyConfigured(f"ROOMS[{name!r}] must be a number >= {minimum}")
+        return float(value)
+
+    def _whole(self, name: str, minimum: int) -> int:
+        value = self._get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ImproperlyConfigured(f"ROOMS[{name!r}] must be a whole number >= {minimum}")
+        return value
+
+    @property
+    def ADAPTER(self) -> str:
+        value = self._get("ADAPTER")
+        if not isinstance(value, str) or "." not in value:
+            raise ImproperlyConfigured("ROOMS['ADAPTER'] must be a dotted path to a class")
+        return value
+
+    @property
+    def WEBHOOK_MAX_ATTEMPTS(self) -> int:
+        return self._whole("WEBHOOK_MAX_ATTEMPTS", 1)
+
+    @property
+    def WEBHOOK_RETRY_DELAY(self) -> float:
+        return self._number("WEBHOOK_RETRY_DELAY", 0)
+
+    @property
+    def WEBHOOK_RETRY_MAX_DELAY(self) -> float:
+        return self._number("WEBHOOK_RETRY_MAX_DELAY", 0)
+
+    @property
+    def WEBHOOK_TIMEOUT(self) -> float:
+        return self._number("WEBHOOK_TIMEOUT", 0.1)
+
+    @property
+    def WEBHOOK_WORKERS(self) -> int:
+        return self._whole("WEBHOOK_WORKERS", 1)
+
+    @property
+    def WEBHOOK_POLL_INTERVAL(self) -> float:
+        return self._number("WEBHOOK_POLL_INTERVAL", 0.05)
+
+    # OpenVidu's settings, under their own names.
+
+    @property
+    def SECRET(self) -> str:
+        return str(settings.OPENVIDU_SECRET)
+
+    @property
+    def WEBHOOK(self) -> bool:
+        return bool(getattr(settings, "OPENVIDU_WEBHOOK", False))
+
+    @property
+    def WEBHOOK_ENDPOINT(self) -> str:
+        return str(getattr(settings, "OPENVIDU_WEBHOOK_ENDPOINT", ""))
+
+    @property
+    def WEBHOOK_HEADERS(self) -> list[tuple[str, str]]:
+        """`OPENVIDU_WEBHOOK_HEADERS` ("Name: value" strings) as (name, value) pairs."""
+        pairs = []
+        for header in getattr(settings, "OPENVIDU_WEBHOOK_HEADERS", []):
+            name, separator, value = str(header).partition(":")
+            if not separator or not name.strip():
+                raise ImproperlyConfigured(
+                    f"OPENVIDU_WEBHOOK_HEADERS: {header!r} is not of the form 'Name: value'"
+                )
+            pairs.append((name.strip(), value.strip()))
+        return pairs
+
+    @property
+    def WEBHOOK_EVENTS(self) -> frozenset[str]:
+        events = getattr(settings, "OPENVIDU_WEBHOOK_EVENTS", list(WEBHOOK_EVENTS))
+        unknown = [name for name in events if name not in WEBHOOK_EVENTS]
+        if unknown:
+            raise ImproperlyConfigured(
+                f"OPENVIDU_WEBHOOK_EVENTS: unknown events {', '.join(map(str, unknown))}"
+            )
+        return frozenset(events)
+
+
+app_settings = AppSettings()

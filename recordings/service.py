@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from recordings.models import Recording
 from recordings.properties import RecordingProperties
-from rooms import events
+from rooms import events, history
 from rooms.models import Connection, Room, Stream
 
 
@@ -104,6 +104,7 @@ def mark_started(recording_id: str) -> None:
     recording = Recording.objects.select_related("room").get(recording_id=recording_id)
     recording.status = Recording.Status.STARTED
     recording.save(update_fields=["status"])
+    history.recording_status_changed(recording)
     events.recording_started(recording.room, recording.recording_id, recording.name)
 
 
@@ -113,6 +114,9 @@ def mark_stopped(recording_id: str, reason: str) -> bool:
     updated = Recording.objects.filter(
         recording_id=recording_id, status=Recording.Status.STARTED
     ).update(status=Recording.Status.STOPPED, reason=reason, stopped_at=timezone.now())
+    if updated:
+        recording = Recording.objects.select_related("room").get(recording_id=recording_id)
+        history.recording_status_changed(recording, reason)
     return updated == 1
 
 
@@ -135,6 +139,7 @@ def mark_finished(
     recording.stopped_at = recording.stopped_at or timezone.now()
     recording.reason = recording.reason or "recordingStoppedByServer"
     recording.save()
+    history.recording_status_changed(recording, recording.reason)
     if announce:
         events.recording_stopped(
             recording.room, recording.recording_id, recording.name, recording.reason

@@ -213,3 +213,40 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} <- {self.stream}"
+
+
+class RoomEvent(models.Model):
+    """One entry of a room's history: OpenVidu's call detail record (CDR).
+
+    Written in the transaction of the change it tells of, so history and state never
+    disagree. `payload` is the event exactly as OpenVidu's webhook posts it (without
+    the "event" key): sessionId, uniqueSessionId, timestamp and the event's own fields.
+    """
+
+    class Name(models.TextChoices):
+        SESSION_CREATED = "sessionCreated"
+        SESSION_DESTROYED = "sessionDestroyed"
+        PARTICIPANT_JOINED = "participantJoined"
+        PARTICIPANT_LEFT = "participantLeft"
+        WEBRTC_CONNECTION_CREATED = "webrtcConnectionCreated"
+        WEBRTC_CONNECTION_DESTROYED = "webrtcConnectionDestroyed"
+        RECORDING_STATUS_CHANGED = "recordingStatusChanged"
+        SIGNAL_SENT = "signalSent"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="history")
+    name = models.CharField(max_length=32, choices=Name.choices)
+    at = models.DateTimeField(db_index=True)
+    # The participant the event is about, if any: the timeline's "who".
+    connection_id = models.CharField(max_length=64, blank=True, default="")
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["room", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} in {self.room.session_id}"
+
+    def as_webhook(self) -> dict[str, object]:
+        """The body OpenVidu's webhook posts for this event."""
+        return {**self.payload, "event": self.name}

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import events, identifiers, services
+from rooms import events, history, identifiers, services
 from rooms.models import Connection, Room, Stream, Subscription
 
 
@@ -196,6 +196,7 @@ def publish(seat: Seat, properties: dict[str, Any]) -> StreamInfo:
         **properties,
     )
     info = StreamInfo.of(stream)
+    history.stream_published(stream)
     events.participant_published(connection.room, info.as_event())
     return info
 
@@ -241,17 +242,25 @@ def unpublish(
 @transaction.atomic
 def subscribe(seat: Seat, stream_id: str) -> None:
     connection = _active(seat)
-    stream = Stream.objects.get(stream_id=stream_id)
-    Subscription.objects.get_or_create(subscriber=connection, stream=stream, closed_at=None)
+    stream = Stream.objects.select_related("connection").get(stream_id=stream_id)
+    subscription, created = Subscription.objects.get_or_create(
+        subscriber=connection, stream=stream, closed_at=None
+    )
+    if created:
+        history.subscribed(connection, stream, subscription.created_at)
 
 
 @transaction.atomic
 def unsubscribe(seat: Seat, publisher_connection_id: str) -> None:
-    Subscription.objects.filter(
-        subscriber__connection_id=seat.connection_id,
-        stream__connection__connection_id=publisher_connection_id,
-        closed_at__isnull=True,
-    ).update(closed_at=timezone.now())
+    services.close_subscriptions(
+        Subscription.objects.filter(
+            subscriber__connection_id=seat.connection_id,
+            stream__connection__connection_id=publisher_connection_id,
+            closed_at__isnull=True,
+        ),
+        "unsubscribe",
+        timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -305,6 +314,7 @@ def leave(seat: Seat, reason: str) -> bool:
     return True
 
 
+@transaction.atomic
 def signal(seat: Seat | None, room_pk: int, to: list[str], type_: str, data: str) -> list[str]:
     """Send a message to some participants (all when `to` is empty); returns the recipients.
 
@@ -320,5 +330,7 @@ def signal(seat: Seat | None, room_pk: int, to: list[str], type_: str, data: str
         raise ParticipationError(f"these recipients are not in the room: {', '.join(unknown)}")
     recipients = sorted(set(to)) if to else sorted(active)
     room = Room.objects.get(pk=room_pk)
-    events.signal(room, recipients, type_, data, None if seat is None else seat.connection_id)
+    sender = None if seat is None else seat.connection_id
+    history.signal_sent(room, sender, recipients, type_, data)
+    events.signal(room, recipients, type_, data, sender)
     return recipients

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from rooms import events, identifiers
+from rooms import events, history, identifiers
 from rooms.models import Connection, Room, Stream, Subscription
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ def create_room(properties: RoomProperties, owner: User | None = None) -> Room:
         # The partial unique index decides a race between two creators of one id.
         with transaction.atomic():
             room.save()
+            history.session_created(room)
     except IntegrityError:
         existing = find_open_room(room.session_id)
         if existing is None:
@@ -123,6 +124,7 @@ def close_room(room: Room, reason: str = Reason.SESSION_CLOSED_BY_SERVER) -> boo
     locked.close_reason = reason
     locked.save(update_fields=["closed_at", "close_reason"])
     room.closed_at, room.close_reason = locked.closed_at, locked.close_reason
+    history.session_destroyed(locked, reason, now)
     events.room_closed(locked, reason)
     return True
 
@@ -203,14 +205,40 @@ def close_if_left_empty(room: Room) -> None:
 def close_seat(connection: Connection, reason: str, now: datetime | None = None) -> None:
     """Close a seat with its streams and subscriptions; the caller holds the transaction."""
     now = now or timezone.now()
-    Subscription.objects.filter(subscriber=connection, closed_at__isnull=True).update(closed_at=now)
-    streams = Stream.objects.filter(connection=connection, closed_at__isnull=True)
-    Subscription.objects.filter(stream__in=streams, closed_at__isnull=True).update(closed_at=now)
-    streams.update(closed_at=now, close_reason=reason)
+    was_active = connection.is_active
+    # As OpenVidu ends a participant: its publication (and everyone's subscriptions to
+    # it), then its own subscriptions, then the participant.
+    open_streams = Stream.objects.filter(connection=connection, closed_at__isnull=True)
+    for stream in open_streams.select_related("connection__room"):
+        close_stream(stream, reason, now)
+    close_subscriptions(
+        Subscription.objects.filter(subscriber=connection, closed_at__isnull=True), reason, now
+    )
+    if was_active:
+        history.participant_left(connection, reason, now)
     connection.status = Connection.Status.CLOSED
     connection.closed_at = now
     connection.close_reason = reason
     connection.save(update_fields=["status", "closed_at", "close_reason"])
+
+
+def close_stream(stream: Stream, reason: str, now: datetime) -> None:
+    """Close a published stream and the subscriptions to it; the caller holds the transaction."""
+    close_subscriptions(stream.subscriptions.filter(closed_at__isnull=True), reason, now)
+    stream.closed_at, stream.close_reason = now, reason
+    stream.save(update_fields=["closed_at", "close_reason"])
+    history.stream_closed(stream, reason, now)
+
+
+def close_subscriptions(subscriptions: QuerySet[Subscription], reason: str, now: datetime) -> None:
+    for subscription in subscriptions.select_related(
+        "subscriber__room", "stream__connection__room"
+    ):
+        subscription.closed_at = now
+        subscription.save(update_fields=["closed_at"])
+        history.unsubscribed(
+            subscription.subscriber, subscription.stream, subscription.created_at, reason, now
+        )
 
 
 class InvalidToken(RoomError):
@@ -236,6 +264,7 @@ def join_with_token(
     connection.save(
         update_fields=["status", "active_at", "ip", "platform", "location", "client_data"]
     )
+    history.participant_joined(connection)
     return connection
 
 
@@ -246,9 +275,7 @@ def unpublish_stream(stream: Stream, reason: str = Reason.FORCE_UNPUBLISH_BY_SER
     if locked.closed_at is not None:
         return False
     now = timezone.now()
-    locked.subscriptions.filter(closed_at__isnull=True).update(closed_at=now)
-    locked.closed_at, locked.close_reason = now, reason
-    locked.save(update_fields=["closed_at", "close_reason"])
+    close_stream(locked, reason, now)
     stream.closed_at = now
     connection = locked.connection
     events.stream_unpublished(connection.room, connection.connection_id, locked.stream_id, reason)

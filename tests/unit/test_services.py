@@ -59,9 +59,11 @@ def test_room_closed_is_sent_only_after_commit(room_factory, django_capture_on_c
     layer, channel = _listen(room.channel_group)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.close_room(room, "sessionClosedByServer")
-    # Nothing was sent while the transaction was open.
-    assert len(callbacks) == 1
-    callbacks[0]()
+    # Nothing was sent while the transaction was open: the channel-layer event and the
+    # sessionDestroyed signal wait for the commit.
+    assert len(callbacks) == 2
+    for callback in callbacks:
+        callback()
     event = _receive(layer, channel)
     assert event == {
         "type": "rooms.room_closed",
@@ -95,7 +97,8 @@ def test_evicting_sends_the_eviction_then_the_close(
     layer, channel = _listen(room.channel_group)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.destroy_connection(alone)
-    assert len(callbacks) == 2
+    # Two channel-layer events, and the participantLeft and sessionDestroyed signals.
+    assert len(callbacks) == 4
     first, second = _receive(layer, channel), _receive(layer, channel)
     assert first == {
         "type": "rooms.connection_evicted",

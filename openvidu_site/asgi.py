@@ -15,6 +15,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from rooms.signaling.routing import websocket_urlpatterns  # noqa: E402
+from webhooks import dispatcher  # noqa: E402
+
+# Webhooks an earlier process queued and did not post go out now, not with the next event.
+dispatcher.start()
 
 # No origin check on the signaling socket: OpenVidu apps are served from any origin,
 # and the single-use token, not the origin, is what lets a participant in.

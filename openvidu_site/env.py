@@ -124,3 +124,41 @@ def env_http_url(name: str, default: str) -> str:
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ConfigurationError(f"{name} must not have a path, query or fragment, not {value!r}")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def env_string_list(
+    name: str, default: list[str], *, allowed: tuple[str, ...] | None = None
+) -> list[str]:
+    """A JSON array of strings, e.g. OpenVidu's OPENVIDU_WEBHOOK_EVENTS; `allowed` limits them."""
+    values = env_json_list(name, default)
+    for value in values:
+        if not isinstance(value, str):
+            raise ConfigurationError(f"{name} must be a JSON array of strings, not {value!r}")
+        if allowed is not None and value not in allowed:
+            raise ConfigurationError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    return values
+
+
+def env_header_list(name: str) -> list[str]:
+    """A JSON array of "Name: value" HTTP headers (OpenVidu's OPENVIDU_WEBHOOK_HEADERS)."""
+    headers = env_string_list(name, [])
+    for header in headers:
+        field, separator, _value = header.partition(":")
+        if not separator or not field.strip() or any(c in field for c in " \t\r\n"):
+            raise ConfigurationError(f"{name}: {header!r} is not of the form 'Name: value'")
+    return headers
+
+
+def env_endpoint_url(name: str) -> str:
+    """A required http(s) URL that may have a path and query (a webhook receiver)."""
+    value = _raw(name)
+    if value is None:
+        raise ConfigurationError(f"{name} must be set")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"{name} must be an http:// or https:// URL, not {value!r}")
+    try:
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError:
+        raise ConfigurationError(f"{name} has an invalid port: {value!r}") from None
+    return value

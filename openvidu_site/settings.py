@@ -15,6 +15,8 @@ from openvidu_site.env import (
     ConfigurationError,
     env_bool,
     env_choice,
+    env_endpoint_url,
+    env_header_list,
     env_http_url,
     env_int,
     env_json_list,
@@ -22,6 +24,7 @@ from openvidu_site.env import (
     env_optional,
     env_secret,
     env_str,
+    env_string_list,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "channels",
     "rooms",
     "media",
+    "webhooks",
     "recordings",
 ]
 
@@ -213,6 +217,32 @@ OPENVIDU_RECORDING_NOTIFICATION = env_choice(
     ("none", "moderator", "publisher_moderator", "all"),
 )
 
+# Webhooks, with OpenVidu's settings: every event of section 7 posted to the endpoint,
+# stored and retried until it is delivered (webhooks/, docs/webhooks.md).
+OPENVIDU_WEBHOOK = env_bool("OPENVIDU_WEBHOOK", False)
+OPENVIDU_WEBHOOK_ENDPOINT = env_str("OPENVIDU_WEBHOOK_ENDPOINT", "")
+OPENVIDU_WEBHOOK_HEADERS = env_header_list("OPENVIDU_WEBHOOK_HEADERS")
+WEBHOOK_EVENT_NAMES = (
+    "sessionCreated",
+    "sessionDestroyed",
+    "participantJoined",
+    "participantLeft",
+    "webrtcConnectionCreated",
+    "webrtcConnectionDestroyed",
+    "recordingStatusChanged",
+    "filterEventDispatched",
+    "signalSent",
+)
+OPENVIDU_WEBHOOK_EVENTS = env_string_list(
+    "OPENVIDU_WEBHOOK_EVENTS", list(WEBHOOK_EVENT_NAMES), allowed=WEBHOOK_EVENT_NAMES
+)
+if OPENVIDU_WEBHOOK:
+    OPENVIDU_WEBHOOK_ENDPOINT = env_endpoint_url("OPENVIDU_WEBHOOK_ENDPOINT")
+# The rooms app's own settings (rooms/app_settings.py, docs/extending.md).
+ROOMS = {
+    "ADAPTER": env_str("ROOMS_ADAPTER", "rooms.adapter.RoomsAdapter"),
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -221,6 +251,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # httpx logs every webhook post at INFO; failures are logged by webhooks.dispatcher.
+    "loggers": {"httpx": {"level": "WARNING"}},
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),

@@ -11,9 +11,15 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from rooms import services
-from rooms.models import Connection, Room, Stream, Subscription
+from rooms import services, timeline
+from rooms.models import Connection, Room, RoomEvent, Stream, Subscription
+
+# The room page shows at most this many events of its timeline; the history list
+# (RoomEvent admin) and `manage.py export_history` have them all.
+TIMELINE_LIMIT = 500
 
 _CONNECTION_COLUMNS: tuple[str, ...] = (
     "connection_id",
@@ -69,7 +75,14 @@ class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = [OpenFilter, "recording_mode", "media_mode", "forced_video_codec"]
     search_fields = ["session_id", "owner__username", "connections__connection_id"]
     date_hierarchy = "created_at"
-    readonly_fields = ["session_id", "custom_session_id", "created_at", "closed_at", "close_reason"]
+    readonly_fields = [
+        "session_id",
+        "custom_session_id",
+        "created_at",
+        "closed_at",
+        "close_reason",
+        "room_timeline",
+    ]
     inlines = [ConnectionInline]
     actions = ["close_rooms"]
 
@@ -99,6 +112,29 @@ class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description="invited, not joined", ordering="pending_count")
     def invited(self, room: Room) -> int:
         return int(getattr(room, "pending_count", 0))
+
+    @admin.display(description="timeline")
+    def room_timeline(self, room: Room) -> SafeString:
+        events = list(room.history.order_by("pk")[: TIMELINE_LIMIT + 1])
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.event, entry.who, entry.what)
+                for entry in timeline.entries(events[:TIMELINE_LIMIT])
+            ),
+        )
+        more = (
+            format_html("<p>Only the first {} events are shown.</p>", TIMELINE_LIMIT)
+            if len(events) > TIMELINE_LIMIT
+            else ""
+        )
+        return format_html(
+            '<table class="room-timeline"><thead><tr><th>when</th><th>event</th>'
+            "<th>who</th><th>what</th></tr></thead><tbody>{}</tbody></table>{}",
+            rows or format_html('<tr><td colspan="4">Nothing has happened yet.</td></tr>'),
+            more,
+        )
 
     @admin.action(description="Close the selected rooms (evicts everyone in them)")
     def close_rooms(self, request: HttpRequest, queryset: QuerySet[Room]) -> None:
@@ -176,6 +212,27 @@ class StreamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self.message_user(request, f"Stopped {stopped} stream(s).", messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RoomEvent)
+class RoomEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every room's history, searchable: OpenVidu's CDR as a list."""
+
+    list_display = ["at", "name", "room", "connection_id"]
+    list_filter = ["name"]
+    search_fields = ["room__session_id", "connection_id"]
+    date_hierarchy = "at"
+    list_select_related = ["room"]
+    readonly_fields = ["room", "name", "at", "connection_id", "payload"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -1,0 +1,95 @@
+"""A room's history told in words, for the admin: who joined, published, left, when, why."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rooms.models import RoomEvent
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    event: str
+    who: str
+    what: str
+
+
+def _name_in(data: Any) -> str | None:
+    """A display name in the server data the room pages write ({"name": ...})."""
+    if not isinstance(data, str) or not data:
+        return None
+    try:
+        parsed = json.loads(data)
+    except json.JSONDecodeError:
+        return None
+    name = parsed.get("name") if isinstance(parsed, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _duration(payload: dict[str, Any]) -> str:
+    seconds = int(payload.get("duration") or 0)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+def _describe(event: RoomEvent, names: dict[str, str]) -> str:
+    payload = event.payload
+    reason = payload.get("reason", "")
+    match event.name:
+        case RoomEvent.Name.SESSION_CREATED:
+            return "the room opened"
+        case RoomEvent.Name.SESSION_DESTROYED:
+            return f"the room closed after {_duration(payload)} ({reason})"
+        case RoomEvent.Name.PARTICIPANT_JOINED:
+            where = " ".join(part for part in (payload.get("ip"), payload.get("platform")) if part)
+            return f"joined from {where}" if where else "joined"
+        case RoomEvent.Name.PARTICIPANT_LEFT:
+            return f"left after {_duration(payload)} ({reason})"
+        case RoomEvent.Name.WEBRTC_CONNECTION_CREATED | RoomEvent.Name.WEBRTC_CONNECTION_DESTROYED:
+            media = "+".join(
+                kind
+                for kind, on in (
+                    ("audio", payload.get("audioEnabled")),
+                    ("video", payload.get("videoEnabled")),
+                )
+                if on
+            )
+            created = event.name == RoomEvent.Name.WEBRTC_CONNECTION_CREATED
+            if payload.get("connection") == "INBOUND":
+                source = payload.get("receivingFrom", "")
+                source = names.get(source, source)
+                verb = "started receiving" if created else "stopped receiving"
+                text = f"{verb} {source}'s {media or 'stream'}"
+            else:
+                kind = payload.get("videoSource") or "audio"
+                verb = "published" if created else "stopped publishing"
+                text = f"{verb} {kind} ({media or 'no media'})"
+            return text if created else f"{text} ({reason})"
+        case RoomEvent.Name.RECORDING_STATUS_CHANGED:
+            text = f"recording {payload.get('id')} is {payload.get('status')}"
+            return f"{text} ({reason})" if reason else text
+        case RoomEvent.Name.SIGNAL_SENT:
+            recipients = payload.get("to") or []
+            return f"sent a {payload.get('type') or 'plain'} signal to {len(recipients)}"
+    return event.name
+
+
+def entries(events: Iterable[RoomEvent]) -> list[Entry]:
+    """The events in order, each with the participant's name when the pages gave one."""
+    names: dict[str, str] = {}
+    told = []
+    for event in events:
+        if event.name == RoomEvent.Name.PARTICIPANT_JOINED:
+            name = _name_in(event.payload.get("serverData"))
+            if name:
+                names[event.connection_id] = f"{name} ({event.connection_id})"
+        who = names.get(event.connection_id, event.connection_id)
+        if event.name == RoomEvent.Name.SIGNAL_SENT and not event.connection_id:
+            who = "the server"
+        told.append(Entry(event.at, event.name, who, _describe(event, names)))
+    return told

@@ -3,10 +3,12 @@
 POST /rooms/<name>/token, with the session cookie and the CSRF token, answers JSON:
 `{token, connectionId, role, room, name}` or `{error}` with a status that says why.
 
-A camera seat takes the display name the person typed. A screen share is a second
-seat (a connection publishes one stream, as in openvidu-browser); it may be asked for
-only by a browser that holds a camera seat in that room, and it carries that seat's id
-in its server data so everyone shows the screen as that person's.
+Whether the person may join, and a camera seat's role, display name and server data,
+are the adapter's answers (rooms.adapter; by default, the name the person typed). A
+screen share is a second seat (a connection publishes one stream, as in
+openvidu-browser); it may be asked for only by a browser that holds a camera seat in
+that room, and it carries that seat's id in its server data so everyone shows the
+screen as that person's: it takes that seat's name, not the adapter's answers.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rooms import room_names, seat_data, services
+from rooms import page_decisions, room_names, seat_data, services
 from rooms.models import Connection, Room
 from rooms.page_forms import SeatRequestForm
 
@@ -30,6 +32,15 @@ SEATS_REMEMBERED = 20
 
 def _refuse(status: int, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _refuse_seat(room: Room, logged_in: bool) -> JsonResponse:
+    if logged_in:
+        return _refuse(403, "Your account may not join this room.")
+    login = redirect_to_login(reverse("room", args=[room.session_id]))["Location"]
+    if not room.is_public:
+        return _refuse(403, "This room is private: log in to join it.", login=login)
+    return _refuse(403, "Log in to join this room.", login=login)
 
 
 def _first_error(form: SeatRequestForm) -> str:
@@ -80,21 +91,18 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
             return _refuse(
                 404, "This room belongs to an application: join it with that application's link."
             )
-        if not room.is_public and user is None:
-            login = redirect_to_login(reverse("room", args=[name]))["Location"]
-            return _refuse(403, "This room is private: log in to join it.", login=login)
+        if not page_decisions.may_join(request, room):
+            return _refuse_seat(room, user is not None)
         if form.cleaned_data["kind"] == SeatRequestForm.KIND_SCREEN:
             camera = _camera_seat(request, room, form.cleaned_data["screen_of"])
             if camera is None:
                 return _refuse(403, "Join the room before sharing your screen.")
             display_name = _name_of(camera)
-            role = Connection.Role.PUBLISHER
+            role: str = Connection.Role.PUBLISHER
             data = seat_data.server_data(display_name, screen_of=camera.connection_id)
         else:
-            display_name = form.cleaned_data["name"]
-            is_owner = user is not None and room.owner_id == user.pk
-            role = Connection.Role.MODERATOR if is_owner else Connection.Role.PUBLISHER
-            data = seat_data.server_data(display_name)
+            seat = page_decisions.camera_seat(request, room, form.cleaned_data["name"])
+            display_name, role, data = seat.display_name, seat.role, seat.server_data
         try:
             connection = services.create_connection(
                 room, services.ConnectionProperties(role=role, server_data=data), user=user

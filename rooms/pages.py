@@ -3,6 +3,9 @@
 A room is opened by name from the home page and lives at /rooms/<name>/. The page asks
 `rooms.page_tokens` for a seat when the person presses Join. An application that made
 its room through the REST API sends people to /join?token=<its token> instead.
+
+Who may create and join page rooms is the adapter's decision (rooms.adapter); an
+invitation link carries a seat its application already decided on.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from rooms import room_names, services
+from rooms import page_decisions, room_names, services
 from rooms.models import Connection, Room
 from rooms.page_forms import RoomNameForm
 
@@ -60,7 +63,7 @@ def _owned_rooms(request: HttpRequest) -> list[dict[str, Any]]:
 def _home(request: HttpRequest, form: RoomNameForm, status: int = 200) -> HttpResponse:
     return render(
         request,
-        "home.html",
+        "rooms/home.html",
         {"form": form, "owned_rooms": _owned_rooms(request)},
         status=status,
     )
@@ -80,6 +83,8 @@ def open_room(request: HttpRequest) -> HttpResponse:
     name: str = form.cleaned_data["name"]
     latest = services.latest_room(name)
     if latest is None:
+        if not page_decisions.may_create(request, name):
+            return _refuse_creation(request, name)
         owner = request.user if request.user.is_authenticated else None
         # Privacy needs someone to log in as: an anonymous creator's room is public.
         private = bool(form.cleaned_data["private"]) and owner is not None
@@ -95,6 +100,18 @@ def open_room(request: HttpRequest) -> HttpResponse:
 
 def _error(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
     return render(request, "rooms/error.html", {"title": title, "message": message}, status=status)
+
+
+def _refuse_creation(request: HttpRequest, name: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # Logging in may be what it takes: the adapter decides again afterwards.
+        return redirect_to_login(reverse("room", args=[name]))
+    return _error(
+        request,
+        "You cannot create rooms here",
+        f"There is no room called “{name}”, and your account may not create one.",
+        403,
+    )
 
 
 def _page_config(request: HttpRequest, **values: Any) -> dict[str, Any]:
@@ -123,7 +140,12 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
         return render(
             request,
             "rooms/missing.html",
-            {"name": name, "form": RoomNameForm(initial={"name": name})},
+            {
+                "name": name,
+                "form": RoomNameForm(initial={"name": name}),
+                "can_create": page_decisions.may_create(request, name),
+                "login_url": redirect_to_login(request.get_full_path())["Location"],
+            },
             status=404,
         )
     if latest.origin != Room.Origin.PAGES:
@@ -133,8 +155,15 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
             "Join it with the invitation link that application gave you.",
             404,
         )
-    if not latest.is_public and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    if not page_decisions.may_join(request, latest):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return _error(
+            request,
+            "You cannot join this room",
+            "Your account may not join this room. Ask its owner if you think it should.",
+            403,
+        )
     is_owner = request.user.is_authenticated and latest.owner_id == request.user.pk
     config = _page_config(
         request,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 MAX_NAME_LENGTH = 40
 
@@ -31,11 +33,16 @@ def clean_display_name(raw: str) -> str:
     return name
 
 
+def encode(data: Mapping[str, Any]) -> str:
+    """Server data as compact JSON with no "%" in it (see above); for adapters too."""
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return encoded.replace("%", "\\u0025")
+
+
 def server_data(name: str, *, screen_of: str | None = None) -> str:
     """The server data of a page seat: its display name, and for a screen share the
     connection id of the camera seat it belongs to."""
     data: dict[str, str] = {"name": name}
     if screen_of is not None:
         data["screenOf"] = screen_of
-    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return encoded.replace("%", "\\u0025")
+    return encode(data)

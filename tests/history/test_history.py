@@ -137,7 +137,9 @@ def test_export_writes_a_date_range_as_json_lines(room_factory, connection_facto
         "sessionCreated",
         "participantJoined",
     ]
-    assert _export("--since", "2000-01-01", "--room", "old")[0]["sessionCreated"]["sessionId"] == "old"
+    assert (
+        _export("--since", "2000-01-01", "--room", "old")[0]["sessionCreated"]["sessionId"] == "old"
+    )
 
 
 @pytest.mark.parametrize(

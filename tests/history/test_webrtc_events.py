@@ -22,9 +22,7 @@ def _webrtc_events() -> list[dict]:
     ]
 
 
-async def test_publishing_and_subscribing_are_recorded_as_openvidu_does(
-    rpc_clients, invite, peers
-):
+async def test_publishing_and_subscribing_are_recorded_as_openvidu_does(rpc_clients, invite, peers):
     alice, bob = await rpc_clients(), await rpc_clients()
     alice_seat = await join(alice, await invite(), data="Alice")
     bob_seat = await join(bob, await invite(), data="Bob")
@@ -68,9 +66,7 @@ async def test_publishing_and_subscribing_are_recorded_as_openvidu_does(
     assert destroyed_out["startTime"] == created_out["timestamp"]
 
 
-async def test_leaving_ends_the_publication_and_the_subscriptions_to_it(
-    rpc_clients, invite, peers
-):
+async def test_leaving_ends_the_publication_and_the_subscriptions_to_it(rpc_clients, invite, peers):
     alice, bob = await rpc_clients(), await rpc_clients()
     alice_seat = await join(alice, await invite(), data="Alice")
     await join(bob, await invite(), data="Bob")

@@ -107,6 +107,15 @@ def _manage_check(**variables: str) -> subprocess.CompletedProcess[str]:
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
         ({"REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"OPENVIDU_WEBHOOK": "on"}, "OPENVIDU_WEBHOOK"),
+        ({"OPENVIDU_WEBHOOK": "true"}, "OPENVIDU_WEBHOOK_ENDPOINT"),
+        (
+            {"OPENVIDU_WEBHOOK": "true", "OPENVIDU_WEBHOOK_ENDPOINT": "app.example/hook"},
+            "OPENVIDU_WEBHOOK_ENDPOINT",
+        ),
+        ({"OPENVIDU_WEBHOOK_HEADERS": '["no colon here"]'}, "OPENVIDU_WEBHOOK_HEADERS"),
+        ({"OPENVIDU_WEBHOOK_HEADERS": '{"a": "b"}'}, "OPENVIDU_WEBHOOK_HEADERS"),
+        ({"OPENVIDU_WEBHOOK_EVENTS": '["sessionCreated", "meeting"]'}, "OPENVIDU_WEBHOOK_EVENTS"),
     ],
 )
 def test_a_bad_variable_stops_the_start_with_its_name(variables, named):
@@ -146,3 +155,23 @@ def test_redis_url_selects_the_redis_channel_layer():
         check=True,
     ).stdout
     assert output.strip() == "channels_redis.core.RedisChannelLayer"
+
+
+def test_webhooks_start_with_openvidus_settings():
+    result = _manage_check(
+        OPENVIDU_WEBHOOK="true",
+        OPENVIDU_WEBHOOK_ENDPOINT="https://app.example/openvidu/webhook?team=1",
+        OPENVIDU_WEBHOOK_HEADERS='["Authorization: Basic T1BFTlZJRFVBUFA6TVlfU0VDUkVU"]',
+        OPENVIDU_WEBHOOK_EVENTS='["sessionCreated", "recordingStatusChanged"]',
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_webhook_check_refuses_an_endpoint_set_in_code(settings):
+    from webhooks.checks import webhook_settings
+
+    settings.OPENVIDU_WEBHOOK = True
+    settings.OPENVIDU_WEBHOOK_ENDPOINT = "ftp://app.example"
+    settings.ROOMS = {"WEBHOOK_MAX_ATTEMPTS": 0}
+    ids = [problem.id for problem in webhook_settings(None)]
+    assert ids == ["webhooks.E001", "webhooks.E002"]

@@ -62,7 +62,7 @@ format: $(VENV)/.installed-test
 test: install-test lint
 	env -u DATABASE_URL -u REDIS_URL tests/private-network $(PY) -m pytest
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" ROOMS_TEST_SERVICES=1 \
-		$(PY) -m pytest tests/api tests/signaling tests/compat tests/test_services_pass.py
+		$(PY) -m pytest tests/api tests/signaling tests/compat tests/webhooks tests/history tests/test_services_pass.py
 
 # The benchmark of issue 4 (docs/performance.md): our SFU with pass-through and with
 # re-encoding, and Janus's videoroom (Debian's janus, installed here when missing), under

@@ -8,7 +8,6 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from rooms import services
 from tests.signaling.conftest import join
 from tests.webhooks.receiver import Receiver
 from webhooks import signing
@@ -182,15 +181,3 @@ async def test_events_of_different_rooms_do_not_wait_for_each_other(
     await invite("moving")
     events = webhooks_on.wait_for_events(2)
     assert {event["sessionId"] for event in events} == {"stuck", "moving"}
-
-
-async def test_a_room_made_through_the_rest_api_is_announced(webhooks_on: Receiver):
-    room = await database_sync_to_async(services.create_room)(
-        services.RoomProperties(session_id="from-api")
-    )
-    await database_sync_to_async(services.close_room)(room)
-    events = webhooks_on.wait_for_events(2)
-    assert [(event["event"], event.get("reason")) for event in events] == [
-        ("sessionCreated", None),
-        ("sessionDestroyed", "sessionClosedByServer"),
-    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -52,7 +53,7 @@ def test_a_revoked_invitation_leaves_no_trace(room_factory, connection_factory):
 def test_signals_are_sent_after_commit_with_the_event(
     room_factory, connection_factory, django_capture_on_commit_callbacks
 ):
-    heard: list[dict] = []
+    heard: list[dict[str, Any]] = []
 
     def listen(sender, room, event, payload, **kwargs):
         heard.append({"sender": sender, "room": room, "event": event, "payload": payload})
@@ -116,7 +117,7 @@ def test_the_admin_shows_a_rooms_timeline(transactional_db, room_factory, connec
     assert "participantJoined" in listing.content.decode()
 
 
-def _export(*args: str) -> list[dict]:
+def _export(*args: str) -> list[dict[str, Any]]:
     out = StringIO()
     call_command("export_history", *args, stdout=out)
     return [json.loads(line) for line in out.getvalue().splitlines()]

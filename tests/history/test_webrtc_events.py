@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.webrtc]
 
 
 @database_sync_to_async
-def _webrtc_events() -> list[dict]:
+def _webrtc_events() -> list[dict[str, Any]]:
     return [
         {**event.payload, "event": event.name}
         for event in RoomEvent.objects.filter(name__startswith="webrtc").order_by("pk")

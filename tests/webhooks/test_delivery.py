@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -43,7 +44,7 @@ async def settled(timeout: float = 10) -> list[tuple[str, int, int | None]]:
     raise AssertionError(f"deliveries still pending: {rows}")
 
 
-async def _a_short_meeting(rpc_clients, invite) -> tuple[dict, dict]:
+async def _a_short_meeting(rpc_clients, invite) -> tuple[dict[str, Any], dict[str, Any]]:
     """Alice and Bob join, Alice sends a signal, both leave: the room closes."""
     alice, bob = await rpc_clients(), await rpc_clients()
     alice_seat = await join(alice, await invite(server_data="alice-data"), data="Alice")

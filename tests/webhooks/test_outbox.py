@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -21,6 +21,12 @@ def queue(settings, db):
     settings.ROOMS = {"WEBHOOK_MAX_ATTEMPTS": 3, "WEBHOOK_RETRY_DELAY": 1.0}
 
 
+def _taken(now: datetime | None = None) -> WebhookDelivery:
+    claimed = outbox.claim(now)
+    assert claimed is not None, "nothing was due"
+    return claimed
+
+
 def _signal(room: Room, data: str) -> WebhookDelivery:
     history.signal_sent(room, None, [], "chat", data)
     return WebhookDelivery.objects.latest("pk")
@@ -30,23 +36,23 @@ def test_a_rooms_next_delivery_waits_for_the_one_before(queue, room_factory):
     a, b = room_factory("a"), room_factory("b")
     WebhookDelivery.objects.all().delete()  # the sessionCreated ones
     a1, a2, b1 = _signal(a, "a1"), _signal(a, "a2"), _signal(b, "b1")
-    assert outbox.claim().pk == a1.pk
+    assert _taken().pk == a1.pk
     # a1 is out (leased): a2 must wait, b1 may go.
-    assert outbox.claim().pk == b1.pk
+    assert _taken().pk == b1.pk
     assert outbox.claim() is None
     outbox.delivered(WebhookDelivery.objects.get(pk=a1.pk), 200)
-    assert outbox.claim().pk == a2.pk
+    assert _taken().pk == a2.pk
 
 
 def test_a_failed_attempt_comes_back_after_the_backoff(queue, room_factory):
     room = room_factory("r")
     WebhookDelivery.objects.all().delete()
     delivery = _signal(room, "x")
-    claimed = outbox.claim()
+    claimed = _taken()
     outbox.failed(claimed, 500, "HTTP 500")
     assert outbox.claim() is None  # not due yet
     later = timezone.now() + timedelta(seconds=1.5)
-    again = outbox.claim(now=later)
+    again = _taken(later)
     assert (again.pk, again.attempts) == (delivery.pk, 2)
     assert WebhookDelivery.objects.get(pk=delivery.pk).last_error == "HTTP 500"
 
@@ -55,10 +61,10 @@ def test_a_worker_that_died_loses_its_claim_when_the_lease_ends(queue, room_fact
     room = room_factory("r")
     WebhookDelivery.objects.all().delete()
     delivery = _signal(room, "x")
-    assert outbox.claim().pk == delivery.pk  # ... and that worker is never heard of again
+    assert _taken().pk == delivery.pk  # ... and that worker is never heard of again
     assert outbox.claim() is None
     much_later = timezone.now() + timedelta(minutes=5)
-    assert outbox.claim(now=much_later).pk == delivery.pk
+    assert _taken(much_later).pk == delivery.pk
 
 
 def test_after_the_last_attempt_it_gives_up_and_the_next_event_goes(queue, room_factory):
@@ -67,13 +73,13 @@ def test_after_the_last_attempt_it_gives_up_and_the_next_event_goes(queue, room_
     first, second = _signal(room, "1"), _signal(room, "2")
     moment = timezone.now()
     for _ in range(3):
-        claimed = outbox.claim(now=moment)
+        claimed = _taken(moment)
         assert claimed.pk == first.pk
         outbox.failed(claimed, None, "ConnectError: refused")
         moment += timedelta(minutes=1)
     first.refresh_from_db()
     assert (first.status, first.attempts) == ("failed", 3)
-    assert outbox.claim(now=moment).pk == second.pk
+    assert _taken(moment).pk == second.pk
     # The operator sends it again: a fresh round of attempts, first in line again.
     assert outbox.resend(WebhookDelivery.objects.filter(pk=first.pk)) == 1
     first.refresh_from_db()

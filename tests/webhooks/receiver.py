@@ -78,6 +78,10 @@ class Receiver:
         with self._changed:
             self._failures.extend([status] * count)
 
+    def stop_failing(self) -> None:
+        with self._changed:
+            self._failures.clear()
+
     def hold(self) -> None:
         self._open.clear()
 

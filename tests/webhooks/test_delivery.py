@@ -178,7 +178,7 @@ async def test_events_of_different_rooms_do_not_wait_for_each_other(
     webhooks_on.fail_next(1000, status=500)  # "stuck" gets only failures for now
     await invite("stuck")
     webhooks_on.wait_for(lambda receiver: len(receiver.requests) >= 1)
-    webhooks_on._failures.clear()
+    webhooks_on.stop_failing()
     await invite("moving")
     events = webhooks_on.wait_for_events(2)
     assert {event["sessionId"] for event in events} == {"stuck", "moving"}

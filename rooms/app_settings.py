@@ -45,7 +45,9 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_RETRY_MAX_DELAY": 900.0,
     # Seconds to connect and to wait for the receiver's answer (OpenVidu's 10 s).
     "WEBHOOK_TIMEOUT": 10.0,
-    # Threads that post webhooks; each one serves one room at a time, in order.
+    # Threads that post webhooks in each server process; each one serves one room at a
+    # time, in order. 0: the server posts nothing, `manage.py deliver_webhooks` does (a
+    # process of its own, so a burst of events never takes CPU from the media).
     "WEBHOOK_WORKERS": 4,
     # How often a worker looks for deliveries other processes queued (seconds); its own
     # process wakes it at once.
@@ -97,7 +99,7 @@ class AppSettings:
 
     @property
     def WEBHOOK_WORKERS(self) -> int:
-        return self._whole("WEBHOOK_WORKERS", 1)
+        return self._whole("WEBHOOK_WORKERS", 0)
 
     @property
     def WEBHOOK_POLL_INTERVAL(self) -> float:

@@ -37,14 +37,14 @@ class Dispatcher:
     def running(self) -> bool:
         return any(thread.is_alive() for thread in self._threads)
 
-    def start(self) -> None:
+    def start(self, workers: int) -> None:
         with self._lock:
             if self._threads and any(thread.is_alive() for thread in self._threads):
                 return
             self._stopping = False
             self._threads = [
                 threading.Thread(target=self._work, name=f"webhooks-{number}", daemon=True)
-                for number in range(app_settings.WEBHOOK_WORKERS)
+                for number in range(workers)
             ]
             for thread in self._threads:
                 thread.start()
@@ -149,14 +149,17 @@ def wake() -> None:
     """A delivery was queued (after commit): start the workers if needed and rouse them."""
     if not app_settings.WEBHOOK:
         return
-    _dispatcher.start()
+    _dispatcher.start(app_settings.WEBHOOK_WORKERS)
     _dispatcher.wake()
 
 
-def start() -> None:
-    """Start the workers when webhooks are on (the server's start calls this)."""
+def start(workers: int | None = None) -> None:
+    """Start the workers when webhooks are on (the server's start calls this).
+
+    `workers` defaults to ROOMS["WEBHOOK_WORKERS"]; 0 starts none.
+    """
     if app_settings.WEBHOOK:
-        _dispatcher.start()
+        _dispatcher.start(app_settings.WEBHOOK_WORKERS if workers is None else workers)
 
 
 def stop(timeout: float = 30) -> None:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rooms.app_settings import app_settings
@@ -45,20 +45,24 @@ def _lease() -> timedelta:
     return timedelta(seconds=2 * app_settings.WEBHOOK_TIMEOUT + 5)
 
 
-def _heads() -> Any:
-    """The first pending delivery of each room: the only ones that may go now."""
-    return (
-        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING)
-        .values("room_id")
-        .annotate(head=Min("id"))
-        .values("head")
+def _heads() -> QuerySet[WebhookDelivery]:
+    """The first pending delivery of each room: the only ones that may go now.
+
+    "No earlier pending delivery in its room" is an index probe per row (status, room,
+    id), so finding work stays cheap however long the backlog is.
+    """
+    earlier = WebhookDelivery.objects.filter(
+        room_id=OuterRef("room_id"),
+        status=WebhookDelivery.Status.PENDING,
+        id__lt=OuterRef("id"),
+    )
+    return WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).filter(
+        ~Exists(earlier)
     )
 
 
 def _free_heads(now: datetime) -> QuerySet[WebhookDelivery]:
-    return WebhookDelivery.objects.filter(id__in=_heads()).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    )
+    return _heads().filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
 
 
 def claim(now: datetime | None = None) -> WebhookDelivery | None:
@@ -77,7 +81,7 @@ def claim(now: datetime | None = None) -> WebhookDelivery | None:
             next_attempt_at=candidate.next_attempt_at,
         ).update(lease_until=now + _lease(), attempts=candidate.attempts + 1)
         if taken:
-            candidate.refresh_from_db()
+            candidate.lease_until, candidate.attempts = now + _lease(), candidate.attempts + 1
             return candidate
     return None
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from rooms import services
 from tests.webhooks.receiver import Receiver
+from webhooks import dispatcher
+from webhooks.models import WebhookDelivery
 
 
 def test_a_room_made_through_the_rest_api_is_announced(webhooks_on: Receiver):
@@ -14,3 +18,18 @@ def test_a_room_made_through_the_rest_api_is_announced(webhooks_on: Receiver):
         ("sessionCreated", None),
         ("sessionDestroyed", "sessionClosedByServer"),
     ]
+
+
+def test_with_no_workers_the_server_only_queues_and_another_process_posts(
+    webhooks_on: Receiver, settings
+):
+    settings.ROOMS = {**settings.ROOMS, "WEBHOOK_WORKERS": 0}
+    services.create_room(services.RoomProperties(session_id="queued"))
+    time.sleep(0.3)
+    assert not dispatcher.is_running()
+    assert WebhookDelivery.objects.get().status == "pending"
+    assert webhooks_on.requests == []
+    # What `manage.py deliver_webhooks --workers 1` does in its own process.
+    dispatcher.start(1)
+    (event,) = webhooks_on.wait_for_events(1)
+    assert event["sessionId"] == "queued"

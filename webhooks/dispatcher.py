@@ -13,7 +13,7 @@ import logging
 import threading
 
 import httpx
-from django.db import close_old_connections, connections
+from django.db import connections
 from django.utils import timezone
 
 from rooms.app_settings import app_settings
@@ -75,8 +75,10 @@ class Dispatcher:
                         worked = self._deliver_one(client)
                     except Exception:
                         # The database went away mid-delivery, say: the lease brings the
-                        # delivery back later; this worker carries on.
+                        # delivery back later; this worker carries on with a new
+                        # connection.
                         logger.exception("webhooks: a delivery failed unexpectedly")
+                        connections.close_all()
                         worked = False
                     if not worked:
                         self._sleep(generation)
@@ -88,6 +90,7 @@ class Dispatcher:
             due = outbox.next_due()
         except Exception:
             logger.exception("webhooks: cannot read the queue")
+            connections.close_all()
             due = None
         timeout = app_settings.WEBHOOK_POLL_INTERVAL
         if due is not None:
@@ -98,13 +101,13 @@ class Dispatcher:
             self._wakeup.wait(timeout)
 
     def _deliver_one(self, client: httpx.Client) -> bool:
-        """Post one due delivery; False when none was due."""
-        close_old_connections()
-        try:
-            delivery = outbox.claim()
-        except Exception:
-            logger.exception("webhooks: cannot claim a delivery")
-            return False
+        """Post one due delivery; False when none was due.
+
+        The thread keeps its database connection between deliveries (closing it after
+        each, as a request does with CONN_MAX_AGE=0, costs a reconnection per post); a
+        failure closes it, so the next attempt starts on a fresh one.
+        """
+        delivery = outbox.claim()
         if delivery is None:
             return False
         post(client, delivery)

@@ -69,7 +69,7 @@ def claim(now: datetime | None = None) -> WebhookDelivery | None:
     """Take the next due delivery for this worker, or None when nothing is due."""
     now = now or timezone.now()
     candidates = _free_heads(now).filter(next_attempt_at__lte=now).order_by("next_attempt_at", "id")
-    for candidate in candidates[:20]:
+    for candidate in candidates[:5]:
         # Taken only if no one changed it since we read it: another worker may have
         # claimed, tried and released it meanwhile (lease back to None), so the lease
         # alone is not proof; the attempt count and due time change with every try.

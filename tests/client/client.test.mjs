@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 
-import { RoomsError, Session, parseToken, splitMetadata } from "../../static/rooms/client.js";
-import { iceServersFrom } from "../../static/rooms/peer.js";
+import { RoomsError, Session, parseToken, splitMetadata } from "../../rooms/static/rooms/client.js";
+import { iceServersFrom } from "../../rooms/static/rooms/peer.js";
 import { FakeWebSocket, TOKEN, installFakes, joinResult, recordEvents, settle, until } from "./fakes.mjs";
 
 beforeEach(installFakes);

@@ -1,4 +1,4 @@
-"""The browser client's protocol logic (static/rooms/*.js), tested under Node.
+"""The browser client's protocol logic (rooms/static/rooms/*.js), tested under Node.
 
 `*.test.mjs` here run with Node's own test runner against a fake WebSocket: what the
 client sends, how it reads notifications, how it reconnects. Media needs a real

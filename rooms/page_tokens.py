@@ -80,6 +80,16 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
     if not form.is_valid():
         return _refuse(400, _first_error(form))
     user = request.user if request.user.is_authenticated else None
+    # Asked before a closed room is reopened for this person: someone refused must not
+    # leave a reopened, empty room behind.
+    latest = services.latest_room(name)
+    if (
+        latest is not None
+        and latest.closed_at is not None
+        and latest.origin == Room.Origin.PAGES
+        and not page_decisions.may_join(request, latest)
+    ):
+        return _refuse_seat(latest, user is not None)
     # A room can close between finding it and seating someone (its last participant
     # left): then it is reopened, once.
     for _attempt in range(2):

@@ -113,6 +113,14 @@ def test_a_refused_join_is_a_403_page_and_403_json_for_a_user(
     assert not Connection.objects.exists()
 
 
+def test_a_refused_person_does_not_reopen_a_closed_room(use_adapter, member_client, page_room):
+    services.close_room(page_room("standup"))
+    use_adapter("RefusingAdapter")
+    assert _seat(member_client).status_code == 403
+    assert not services.open_rooms().filter(session_id="standup").exists()
+    assert Room.objects.filter(session_id="standup").count() == 1
+
+
 def test_a_refused_stranger_is_asked_to_log_in_even_in_a_public_room(
     use_adapter, client, page_room
 ):

@@ -27,6 +27,9 @@ from openvidu_site.env import (
     env_string_list,
 )
 
+# The event names only: rooms.app_settings imports no models, so this is safe here.
+from rooms.app_settings import WEBHOOK_EVENTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
@@ -222,19 +225,8 @@ OPENVIDU_RECORDING_NOTIFICATION = env_choice(
 OPENVIDU_WEBHOOK = env_bool("OPENVIDU_WEBHOOK", False)
 OPENVIDU_WEBHOOK_ENDPOINT = env_str("OPENVIDU_WEBHOOK_ENDPOINT", "")
 OPENVIDU_WEBHOOK_HEADERS = env_header_list("OPENVIDU_WEBHOOK_HEADERS")
-WEBHOOK_EVENT_NAMES = (
-    "sessionCreated",
-    "sessionDestroyed",
-    "participantJoined",
-    "participantLeft",
-    "webrtcConnectionCreated",
-    "webrtcConnectionDestroyed",
-    "recordingStatusChanged",
-    "filterEventDispatched",
-    "signalSent",
-)
 OPENVIDU_WEBHOOK_EVENTS = env_string_list(
-    "OPENVIDU_WEBHOOK_EVENTS", list(WEBHOOK_EVENT_NAMES), allowed=WEBHOOK_EVENT_NAMES
+    "OPENVIDU_WEBHOOK_EVENTS", list(WEBHOOK_EVENTS), allowed=WEBHOOK_EVENTS
 )
 if OPENVIDU_WEBHOOK:
     OPENVIDU_WEBHOOK_ENDPOINT = env_endpoint_url("OPENVIDU_WEBHOOK_ENDPOINT")

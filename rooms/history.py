@@ -24,18 +24,19 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _ms(moment: datetime) -> int:
+def millis(moment: datetime) -> int:
+    """A moment as OpenVidu's wire has it: milliseconds since the epoch."""
     return int(moment.timestamp() * 1000)
 
 
 def unique_session_id(room: Room) -> str:
     """OpenVidu's uniqueSessionId: a reused session id still names one room."""
-    return f"{room.session_id}_{_ms(room.created_at)}"
+    return f"{room.session_id}_{millis(room.created_at)}"
 
 
 def _ended(started: datetime, now: datetime, reason: str) -> dict[str, Any]:
     return {
-        "startTime": _ms(started),
+        "startTime": millis(started),
         "duration": int((now - started).total_seconds()),
         "reason": reason,
     }
@@ -54,7 +55,7 @@ def record(
     payload = {
         "sessionId": room.session_id,
         "uniqueSessionId": unique_session_id(room),
-        "timestamp": _ms(at),
+        "timestamp": millis(at),
         **fields,
     }
     event = RoomEvent.objects.create(
@@ -219,7 +220,7 @@ def recording_status_changed(recording: Recording, reason: str | None = None) ->
             "size": recording.size,
             "duration": recording.duration,
             "status": recording.status,
-            "startTime": _ms(recording.created_at),
+            "startTime": millis(recording.created_at),
         }
     )
     if reason:

@@ -13,7 +13,6 @@ screen as that person's: it takes that seat's name, not the adapter's answers.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -59,12 +58,7 @@ def _camera_seat(request: HttpRequest, room: Room, connection_id: str) -> Connec
 
 
 def _name_of(connection: Connection) -> str:
-    try:
-        data = json.loads(connection.server_data)
-    except json.JSONDecodeError:
-        return "Guest"
-    name = data.get("name") if isinstance(data, dict) else None
-    return name if isinstance(name, str) and name else "Guest"
+    return seat_data.name_in(connection.server_data) or "Guest"
 
 
 def _remember(request: HttpRequest, connection_id: str) -> None:

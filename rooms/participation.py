@@ -39,7 +39,7 @@ class StreamInfo:
         return cls(
             stream_id=stream.stream_id,
             connection_id=stream.connection.connection_id,
-            created_at=_ms(stream.created_at),
+            created_at=history.millis(stream.created_at),
             has_audio=stream.has_audio,
             has_video=stream.has_video,
             audio_active=stream.audio_active,
@@ -93,8 +93,8 @@ class Seat:
             session_id=room.session_id,
             role=connection.role,
             record=connection.record,
-            created_at=_ms(connection.created_at),
-            active_at=_ms(connection.active_at or connection.created_at),
+            created_at=history.millis(connection.created_at),
+            active_at=history.millis(connection.active_at or connection.created_at),
             client_data=connection.client_data or "",
             server_data=connection.server_data,
             custom_ice_servers=list(connection.custom_ice_servers),
@@ -112,10 +112,6 @@ class Peer:
     client_data: str
     server_data: str
     streams: list[StreamInfo]
-
-
-def _ms(moment: Any) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 @transaction.atomic
@@ -139,7 +135,7 @@ def join(
     peers = [
         Peer(
             connection_id=other.connection_id,
-            created_at=_ms(other.created_at),
+            created_at=history.millis(other.created_at),
             client_data=other.client_data or "",
             server_data=other.server_data,
             streams=[

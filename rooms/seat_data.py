@@ -39,6 +39,18 @@ def encode(data: Mapping[str, Any]) -> str:
     return encoded.replace("%", "\\u0025")
 
 
+def name_in(data: Any) -> str | None:
+    """The display name in server data written here ({"name": ...}), or None."""
+    if not isinstance(data, str) or not data:
+        return None
+    try:
+        parsed = json.loads(data)
+    except json.JSONDecodeError:
+        return None
+    name = parsed.get("name") if isinstance(parsed, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
 def server_data(name: str, *, screen_of: str | None = None) -> str:
     """The server data of a page seat: its display name, and for a screen share the
     connection id of the camera seat it belongs to."""

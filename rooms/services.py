@@ -231,11 +231,13 @@ def close_stream(stream: Stream, reason: str, now: datetime) -> None:
 
 
 def close_subscriptions(subscriptions: QuerySet[Subscription], reason: str, now: datetime) -> None:
-    for subscription in subscriptions.select_related(
-        "subscriber__room", "stream__connection__room"
-    ):
-        subscription.closed_at = now
-        subscription.save(update_fields=["closed_at"])
+    """Close subscriptions in one UPDATE and record each as ended; the caller holds the
+    transaction."""
+    closing = list(subscriptions.select_related("subscriber__room", "stream__connection__room"))
+    Subscription.objects.filter(pk__in=[subscription.pk for subscription in closing]).update(
+        closed_at=now
+    )
+    for subscription in closing:
         history.unsubscribed(
             subscription.subscriber, subscription.stream, subscription.created_at, reason, now
         )

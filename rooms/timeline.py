@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rooms import seat_data
 from rooms.models import RoomEvent
 
 
@@ -17,18 +17,6 @@ class Entry:
     event: str
     who: str
     what: str
-
-
-def _name_in(data: Any) -> str | None:
-    """A display name in the server data the room pages write ({"name": ...})."""
-    if not isinstance(data, str) or not data:
-        return None
-    try:
-        parsed = json.loads(data)
-    except json.JSONDecodeError:
-        return None
-    name = parsed.get("name") if isinstance(parsed, dict) else None
-    return name if isinstance(name, str) else None
 
 
 def _duration(payload: dict[str, Any]) -> str:
@@ -85,7 +73,7 @@ def entries(events: Iterable[RoomEvent]) -> list[Entry]:
     told = []
     for event in events:
         if event.name == RoomEvent.Name.PARTICIPANT_JOINED:
-            name = _name_in(event.payload.get("serverData"))
+            name = seat_data.name_in(event.payload.get("serverData"))
             if name:
                 names[event.connection_id] = f"{name} ({event.connection_id})"
         who = names.get(event.connection_id, event.connection_id)

@@ -39,7 +39,7 @@ class Dispatcher:
 
     def start(self, workers: int) -> None:
         with self._lock:
-            if self._threads and any(thread.is_alive() for thread in self._threads):
+            if self.running:
                 return
             self._stopping = False
             self._threads = [

@@ -90,9 +90,7 @@ def next_due(now: datetime | None = None) -> datetime | None:
     """When the next queued delivery becomes due, for a worker deciding how long to sleep."""
     now = now or timezone.now()
     due = _free_heads(now).aggregate(first=Min("next_attempt_at"))["first"]
-    leased = WebhookDelivery.objects.filter(id__in=_heads(), lease_until__gte=now).aggregate(
-        first=Min("lease_until")
-    )["first"]
+    leased = _heads().filter(lease_until__gte=now).aggregate(first=Min("lease_until"))["first"]
     moments = [moment for moment in (due, leased) if moment is not None]
     return min(moments) if moments else None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from rooms import history
 from rooms.models import Connection, Room, Stream
 
 DEFAULT_RECORDING_PROPERTIES: dict[str, Any] = {
@@ -27,7 +28,7 @@ _COMPOSED_ONLY = ("recordingLayout", "resolution", "frameRate", "shmSize")
 
 
 def millis(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1000)
+    return None if moment is None else history.millis(moment)
 
 
 def recording_properties(stored: dict[str, Any]) -> dict[str, Any]:

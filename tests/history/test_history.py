@@ -75,19 +75,28 @@ def test_signals_are_sent_after_commit_with_the_event(
     assert one["payload"]["clientData"] == "Alice"
 
 
-def test_a_failing_receiver_does_not_break_the_change(
+def test_a_failing_receiver_neither_breaks_the_change_nor_silences_the_others(
     room_factory, django_capture_on_commit_callbacks
 ):
+    heard: list[str] = []
+
     def broken(**kwargs):
         raise RuntimeError("a host project's bug")
 
+    def listening(room, **kwargs):
+        heard.append(room.session_id)
+
     signals.session_created.connect(broken)
+    signals.session_created.connect(listening)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             room = room_factory("robust")
     finally:
         signals.session_created.disconnect(broken)
+        signals.session_created.disconnect(listening)
     assert _names(room) == ["sessionCreated"]
+    # Connected after the broken one, and still told.
+    assert heard == ["robust"]
 
 
 def test_the_timeline_tells_who_did_what(room_factory, connection_factory):

@@ -72,6 +72,11 @@ def camera_seat(request: HttpRequest, room: Room, typed_name: str) -> CameraSeat
     data = adapter.server_data(request, room, name)
     if not isinstance(data, str):
         raise AdapterError(f"{_where(adapter, 'server_data')} returned {data!r}, not a str")
+    if not data:
+        raise AdapterError(
+            f"{_where(adapter, 'server_data')} returned empty server data: the room pages "
+            "need it to tell a seat's name from what its browser wrote"
+        )
     if len(data) > MAX_DATA_LENGTH:
         raise AdapterError(
             f"{_where(adapter, 'server_data')} returned {len(data)} characters; "

@@ -13,8 +13,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import events, history, identifiers, services
+from rooms import events, history, identifiers, seat_data, services
 from rooms.models import Connection, Room, Stream, Subscription
+
+
+class AmbiguousMetadata(services.RoomError):
+    """Client data the room pages would split into a forged server part."""
 
 
 class ParticipationError(services.RoomError):
@@ -124,6 +128,17 @@ def join(
     )
     if connection.room.session_id != session_id:
         raise services.InvalidToken(f"Token {token} is not valid for session {session_id}")
+    # The room pages split a connection's data at its last "%/%" and trust what follows
+    # as server data. OpenVidu writes the separator only when both parts are set, so in
+    # a room the pages show, a seat without server data must not write one itself.
+    if (
+        connection.room.origin == Room.Origin.PAGES
+        and not connection.server_data
+        and seat_data.METADATA_SEPARATOR in client_data
+    ):
+        raise AmbiguousMetadata(
+            f"In this room, client data without server data cannot contain {seat_data.METADATA_SEPARATOR!r}"
+        )
     seat = Seat.of(connection)
     recording = (
         connection.room.recordings.filter(status__in=("starting", "started"))

@@ -1,9 +1,18 @@
 """What the room pages write in a seat's server data: who sits there, as JSON.
 
-Participants see each other's metadata as "<clientData>%/%<serverData>". The client's
-part is whatever a browser sent, so pages trust only the server's part, which they find
-after the last "%/%". That is safe only if the server's part never contains a "%": the
-JSON written here escapes it as \\u0025, which every JSON parser reads back as "%".
+Participants see each other's metadata as OpenVidu writes it: "<clientData>%/%<serverData>"
+when both parts are set, otherwise the one part that is set, or "". The client's part is
+whatever a browser sent, so pages trust only the server's part, which they find after the
+last "%/%". Three rules make that split safe:
+
+- page seats always carry server data (`page_decisions` refuses an adapter's empty
+  server data) and the page client always sends client data, so a page seat's
+  metadata always has the separator;
+- the server's part never contains a "%": the JSON written here escapes it as
+  \\u0025, which every JSON parser reads back as "%";
+- in a room the pages serve, a seat without server data may not put "%/%" in its
+  client data (`participation.join` refuses it), so no client text is ever read as
+  server data. Metadata without a separator is the client's and shows as a guest.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 MAX_NAME_LENGTH = 40
+METADATA_SEPARATOR = "%/%"
 
 
 class InvalidDisplayName(ValueError):

@@ -389,11 +389,12 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
         )
     except services.RoomError as failure:
         await consumer.channel_layer.group_discard(group, consumer.channel_name)
-        code = (
-            jsonrpc.ROOM_CLOSED
-            if isinstance(failure, services.RoomIsClosed)
-            else jsonrpc.USER_UNAUTHORIZED
-        )
+        if isinstance(failure, services.RoomIsClosed):
+            code = jsonrpc.ROOM_CLOSED
+        elif isinstance(failure, participation.AmbiguousMetadata):
+            code = jsonrpc.USER_METADATA_FORMAT_INVALID
+        else:
+            code = jsonrpc.USER_UNAUTHORIZED
         raise RpcError(code, str(failure)) from None
     consumer.rpc.seat = seat
     result = wire.join_result(seat, peers, seat.custom_ice_servers or ice.browser_ice_servers())

@@ -5,14 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from rooms.participation import Peer, Seat, StreamInfo
+from rooms.seat_data import METADATA_SEPARATOR
 
 OPENVIDU_VERSION = "2.32.2"
-METADATA_SEPARATOR = "%/%"
 
 
-def metadata(client_data: str, server_data: str) -> str:
-    """OpenVidu joins the client's and the server's data into one string."""
-    return f"{client_data}{METADATA_SEPARATOR}{server_data}"
+def metadata(client_data: str | None, server_data: str | None) -> str:
+    """A connection's data as participants see it, by openvidu-server's rule.
+
+    The separator appears only when both parts are set: apps that do
+    `JSON.parse(connection.data)` with one part empty must get that part alone, and
+    "client%/%" or "%/%server" is what no openvidu-server ever sends.
+    """
+    client, server = client_data or "", server_data or ""
+    if client and server:
+        return f"{client}{METADATA_SEPARATOR}{server}"
+    return client or server
 
 
 def stream(info: StreamInfo | dict[str, Any]) -> dict[str, Any]:

@@ -49,7 +49,7 @@ async def test_the_others_are_told_without_the_role(rpc_clients, invite):
     joined = await first.notification("participantJoined")
     assert joined == {"id": bob["id"], "createdAt": bob["createdAt"], "metadata": "Bob%/%b"}
     assert [peer["id"] for peer in bob["value"]] == [alice["id"]]
-    assert bob["value"][0]["metadata"] == "Alice%/%"
+    assert bob["value"][0]["metadata"] == "Alice"
     await second.no_notification("participantJoined")
 
 

@@ -59,10 +59,12 @@ function toRoomsError(error) {
 }
 
 /**
- * Split OpenVidu's connection metadata, "<clientData>%/%<serverData>".
- * The split is at the LAST separator: the client's part is whatever a participant
- * typed, and must not be able to forge the server's part (this site's server data
- * never contains a "%").
+ * Split OpenVidu's connection metadata: "<clientData>%/%<serverData>" when both parts
+ * are set, otherwise only the part that is set (or ""). Without a separator the text
+ * is taken as the client's, never as server data. The split is at the LAST separator:
+ * the client's part is whatever a participant typed, and must not be able to forge the
+ * server's part (this site's server data never contains a "%", and the server refuses
+ * a separator in the client data of a seat that has no server data).
  */
 export function splitMetadata(metadata) {
   const text = typeof metadata === "string" ? metadata : "";

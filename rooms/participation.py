@@ -150,7 +150,7 @@ def join(
     peers = [
         Peer(
             connection_id=other.connection_id,
-            created_at=history.millis(other.created_at),
+            created_at=history.millis(other.active_at or other.created_at),
             client_data=other.client_data or "",
             server_data=other.server_data,
             streams=[
@@ -162,7 +162,7 @@ def join(
         .prefetch_related("streams__connection")
     ]
     events.participant_joined(
-        connection.room, seat.connection_id, seat.created_at, seat.client_data, seat.server_data
+        connection.room, seat.connection_id, seat.active_at, seat.client_data, seat.server_data
     )
     return seat, peers
 

@@ -47,16 +47,22 @@ def recording_properties(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def stream_media_options(stream: Stream) -> dict[str, Any]:
-    return {
-        "hasAudio": stream.has_audio,
-        "audioActive": stream.audio_active,
-        "hasVideo": stream.has_video,
-        "videoActive": stream.video_active,
-        "typeOfVideo": stream.type_of_video,
-        "frameRate": stream.frame_rate,
-        "videoDimensions": stream.video_dimensions or None,
-        "filter": stream.filter,
-    }
+    """openvidu-server names a track's state only for the tracks a stream has."""
+    options: dict[str, Any] = {"hasAudio": stream.has_audio}
+    if stream.has_audio:
+        options["audioActive"] = stream.audio_active
+    options["hasVideo"] = stream.has_video
+    if stream.has_video:
+        options.update(
+            {
+                "videoActive": stream.video_active,
+                "typeOfVideo": stream.type_of_video,
+                "frameRate": stream.frame_rate,
+                "videoDimensions": stream.video_dimensions or None,
+            }
+        )
+    options["filter"] = stream.filter
+    return options
 
 
 def connection_json(connection: Connection) -> dict[str, Any]:

@@ -448,14 +448,17 @@ async def publish_video(consumer: OpenViduConsumer, params: Params) -> Any:
             jsonrpc.INVALID_PARAMS,
             f"typeOfVideo must be one of {', '.join(Stream.TypeOfVideo.values)}",
         )
-    frame_rate = params.number("frameRate", -1)
+    # Kept as sent, as openvidu-server does: openvidu-browser sends -1 for "not set".
+    frame_rate = params.number("frameRate", None)
+    if frame_rate is not None and not -1 <= frame_rate <= 1000:
+        raise RpcError(jsonrpc.INVALID_PARAMS, "frameRate must be -1 or frames per second")
     properties = {
         "has_audio": params.flag("hasAudio", True),
         "has_video": params.flag("hasVideo", True),
         "audio_active": params.flag("audioActive", True),
         "video_active": params.flag("videoActive", True),
         "type_of_video": type_of_video,
-        "frame_rate": int(frame_rate) if frame_rate >= 0 else None,
+        "frame_rate": None if frame_rate is None else int(frame_rate),
         "video_dimensions": _dimensions(params.values.get("videoDimensions")),
     }
     engine = get_engine()

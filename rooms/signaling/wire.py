@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from rooms.participation import Peer, Seat, StreamInfo
 from rooms.seat_data import METADATA_SEPARATOR
 
 OPENVIDU_VERSION = "2.32.2"
+COTURN_PORT = 3478  # openvidu-server's default COTURN_PORT
 
 
 def metadata(client_data: str | None, server_data: str | None) -> str:
@@ -24,8 +28,13 @@ def metadata(client_data: str | None, server_data: str | None) -> str:
 
 
 def stream(info: StreamInfo | dict[str, Any]) -> dict[str, Any]:
+    """A published stream as joinRoom's `value[].streams` and participantPublished carry it.
+
+    openvidu-server's JSON-RPC layer leaves out null members, so a stream published
+    without a frameRate has none here.
+    """
     data = info.as_event() if isinstance(info, StreamInfo) else info
-    return {
+    body = {
         "id": data["stream_id"],
         "createdAt": data["created_at"],
         "hasAudio": data["has_audio"],
@@ -33,10 +42,13 @@ def stream(info: StreamInfo | dict[str, Any]) -> dict[str, Any]:
         "audioActive": data["audio_active"],
         "videoActive": data["video_active"],
         "typeOfVideo": data["type_of_video"],
-        "frameRate": data["frame_rate"] if data["frame_rate"] is not None else -1,
+        "frameRate": data["frame_rate"],
         "videoDimensions": data["video_dimensions"],
         "filter": {},
     }
+    if body["frameRate"] is None:
+        del body["frameRate"]
+    return body
 
 
 def peer(other: Peer) -> dict[str, Any]:
@@ -51,10 +63,12 @@ def peer(other: Peer) -> dict[str, Any]:
 
 
 def join_result(seat: Seat, peers: list[Peer], ice_servers: list[dict[str, str]]) -> dict[str, Any]:
-    return {
+    """openvidu-server's joinRoom answer (CE, Kurento): no `life` (a Pro field), and
+    `customIceServers` only when there are some; `createdAt` is when the seat was taken."""
+    result: dict[str, Any] = {
         "id": seat.connection_id,
         "finalUserId": seat.connection_id,
-        "createdAt": seat.created_at,
+        "createdAt": seat.active_at,
         "metadata": metadata(seat.client_data, seat.server_data),
         "value": [peer(other) for other in peers],
         "session": seat.session_id,
@@ -62,8 +76,17 @@ def join_result(seat: Seat, peers: list[Peer], ice_servers: list[dict[str, str]]
         "version": OPENVIDU_VERSION,
         "mediaServer": "kurento",
         "videoSimulcast": False,
-        "life": -1,
         "record": seat.record,
         "role": seat.role,
-        "customIceServers": ice_servers,
+        # OpenVidu names its TURN server here; with no TURN credentials in the answer
+        # openvidu-browser never uses it, so the public host and Coturn's port do.
+        "coturnIp": coturn_host(),
+        "coturnPort": COTURN_PORT,
     }
+    if ice_servers:
+        result["customIceServers"] = ice_servers
+    return result
+
+
+def coturn_host() -> str:
+    return urlsplit(settings.OPENVIDU_PUBLICURL).hostname or "localhost"

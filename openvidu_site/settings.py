@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rooms.deprecated_paths.DeprecatedPathsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -219,6 +220,11 @@ OPENVIDU_RECORDING_NOTIFICATION = env_choice(
     "publisher_moderator",
     ("none", "moderator", "publisher_moderator", "all"),
 )
+# Where OpenVidu looks for custom recording layouts; reported by GET config (this
+# recorder draws CUSTOM as BEST_FIT).
+OPENVIDU_RECORDING_CUSTOM_LAYOUT = Path(
+    env_str("OPENVIDU_RECORDING_CUSTOM_LAYOUT", str(VAR_DIR / "custom-layout"))
+)
 
 # Webhooks, with OpenVidu's settings: every event of section 7 posted to the endpoint,
 # stored and retried until it is delivered (webhooks/, docs/webhooks.md).
@@ -230,6 +236,10 @@ OPENVIDU_WEBHOOK_EVENTS = env_string_list(
 )
 if OPENVIDU_WEBHOOK:
     OPENVIDU_WEBHOOK_ENDPOINT = env_endpoint_url("OPENVIDU_WEBHOOK_ENDPOINT")
+# OpenVidu's pre-2.16 REST paths (/api/..., /config, /recordings/...), served as
+# openvidu-server 2.32 serves them with SUPPORT_DEPRECATED_API=true, its default.
+SUPPORT_DEPRECATED_API = env_bool("SUPPORT_DEPRECATED_API", True)
+
 # The rooms app's own settings (rooms/app_settings.py, docs/extending.md).
 ROOMS = {
     "ADAPTER": env_str("ROOMS_ADAPTER", "rooms.adapter.RoomsAdapter"),

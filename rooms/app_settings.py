@@ -134,13 +134,23 @@ class AppSettings:
 
     @property
     def WEBHOOK_EVENTS(self) -> frozenset[str]:
+        return frozenset(self.WEBHOOK_EVENT_LIST)
+
+    @property
+    def WEBHOOK_EVENT_LIST(self) -> tuple[str, ...]:
+        """`OPENVIDU_WEBHOOK_EVENTS` in the order configured (GET config reports it so)."""
         events = getattr(settings, "OPENVIDU_WEBHOOK_EVENTS", list(WEBHOOK_EVENTS))
         unknown = [name for name in events if name not in WEBHOOK_EVENTS]
         if unknown:
             raise ImproperlyConfigured(
                 f"OPENVIDU_WEBHOOK_EVENTS: unknown events {', '.join(map(str, unknown))}"
             )
-        return frozenset(events)
+        return tuple(dict.fromkeys(str(name) for name in events))
+
+    @property
+    def SUPPORT_DEPRECATED_API(self) -> bool:
+        """OpenVidu's pre-2.16 paths (`/api/...`, `/config`, ...); on by default, as in 2.32."""
+        return bool(getattr(settings, "SUPPORT_DEPRECATED_API", True))
 
 
 app_settings = AppSettings()

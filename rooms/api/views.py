@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from rooms import participation, services
 from rooms.api import representations, requests
 from rooms.api.errors import Conflict, NotAcceptable, NotImplementedYet
+from rooms.app_settings import app_settings
 from rooms.models import Connection, Room, Stream, Subscription
 
 OPENVIDU_VERSION = "2.32.2"
@@ -244,6 +245,14 @@ class ConfigView(APIView):
         return Response(server_config())
 
 
+class RecordingPathView(APIView):
+    """Where recordings are written, whether recording is on or not (as OpenVidu)."""
+
+    @extend_schema(summary="The folder recordings are written to")
+    def get(self, request: Request) -> Response:
+        return Response(recording_path())
+
+
 class ConfigValueView(APIView):
     """One value of the configuration, as a bare JSON value (OpenVidu's sub-routes)."""
 
@@ -283,16 +292,42 @@ def server_config() -> dict[str, Any]:
         **(
             {
                 "OPENVIDU_RECORDING_VERSION": OPENVIDU_VERSION,
-                "OPENVIDU_RECORDING_PATH": str(settings.OPENVIDU_RECORDING_PATH) + "/",
+                "OPENVIDU_RECORDING_PATH": recording_path(),
                 "OPENVIDU_RECORDING_PUBLIC_ACCESS": settings.OPENVIDU_RECORDING_PUBLIC_ACCESS,
                 "OPENVIDU_RECORDING_NOTIFICATION": settings.OPENVIDU_RECORDING_NOTIFICATION,
+                "OPENVIDU_RECORDING_CUSTOM_LAYOUT": _as_folder(
+                    settings.OPENVIDU_RECORDING_CUSTOM_LAYOUT
+                ),
                 "OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT": settings.OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT,
             }
             if settings.OPENVIDU_RECORDING
             else {}
         ),
-        "OPENVIDU_WEBHOOK": False,
+        "OPENVIDU_WEBHOOK": app_settings.WEBHOOK,
+        **(
+            {
+                "OPENVIDU_WEBHOOK_ENDPOINT": app_settings.WEBHOOK_ENDPOINT,
+                # openvidu-server writes each header back as "Name: value".
+                "OPENVIDU_WEBHOOK_HEADERS": [
+                    f"{name}: {value}" for name, value in app_settings.WEBHOOK_HEADERS
+                ],
+                # In the order configured, as openvidu-server keeps them.
+                "OPENVIDU_WEBHOOK_EVENTS": list(app_settings.WEBHOOK_EVENT_LIST),
+            }
+            if app_settings.WEBHOOK
+            else {}
+        ),
     }
+
+
+def _as_folder(path: object) -> str:
+    """openvidu-server reports folders with a trailing slash."""
+    text = str(path)
+    return text if text.endswith("/") else text + "/"
+
+
+def recording_path() -> str:
+    return _as_folder(settings.OPENVIDU_RECORDING_PATH)
 
 
 # Browsers open this page to accept a self-signed certificate, then go back to the app.

@@ -28,8 +28,10 @@ CASES = [
     pytest.param("", "x%/%y", "x%/%y", id="separator-in-server-only"),
     pytest.param("a%/%b", "x%/%y", "a%/%b%/%x%/%y", id="separator-in-both"),
     pytest.param(
-        '{"clientData":"Zoë 李"}', '{"name":"Łukasz 🎥"}',
-        '{"clientData":"Zoë 李"}%/%{"name":"Łukasz 🎥"}', id="non-ascii",
+        '{"clientData":"Zoë 李"}',
+        '{"name":"Łukasz 🎥"}',
+        '{"clientData":"Zoë 李"}%/%{"name":"Łukasz 🎥"}',
+        id="non-ascii",
     ),
 ]
 

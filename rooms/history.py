@@ -213,6 +213,8 @@ def recording_status_changed(recording: Recording, reason: str | None = None) ->
         fields["resolution"] = recording.resolution
         fields["frameRate"] = recording.frame_rate
         fields["recordingLayout"] = recording.recording_layout
+        if recording.recording_layout == "CUSTOM" and recording.custom_layout:
+            fields["customLayout"] = recording.custom_layout
     fields.update(
         {
             "hasAudio": recording.has_audio,

@@ -44,3 +44,17 @@ def test_a_failed_recording_is_kept_as_failed(room_factory, connection_factory):
     assert last is not None
     assert last.payload["status"] == "failed"
     assert "resolution" not in last.payload  # INDIVIDUAL has no layout
+
+
+def test_a_custom_layout_is_named_as_openvidu_names_it(room_factory, connection_factory):
+    room, _plan = _started(
+        room_factory,
+        connection_factory,
+        "custom",
+        recordingLayout="CUSTOM",
+        customLayout="big-speaker/index.html",
+    )
+    started = room.history.filter(name=RoomEvent.Name.RECORDING_STATUS_CHANGED).first()
+    assert started is not None
+    assert started.payload["recordingLayout"] == "CUSTOM"
+    assert started.payload["customLayout"] == "big-speaker/index.html"

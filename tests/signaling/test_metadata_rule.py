@@ -13,7 +13,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from rooms import services
-from rooms.models import Connection, Room
+from rooms.api import representations
+from rooms.models import Connection, Room, RoomEvent
 from rooms.signaling import wire
 from tests.signaling.conftest import join
 from tests.signaling.rpc import RpcFailure
@@ -57,8 +58,19 @@ async def test_every_participant_sees_the_same_data(
         announced["id"]: seen,
         (await _id_of(first_data="First")): "First%/%first",
     }
-    row = await database_sync_to_async(Connection.objects.get)(connection_id=joined["id"])
-    assert (row.client_data, row.server_data) == (client_data, server_data)
+    # REST and webhooks keep the parts apart, each as it was given.
+    rest, joined_event = await _rest_and_webhook(joined["id"])
+    assert (rest["clientData"], rest["serverData"]) == (client_data, server_data)
+    assert (joined_event["clientData"], joined_event["serverData"]) == (client_data, server_data)
+
+
+@database_sync_to_async
+def _rest_and_webhook(connection_id: str) -> tuple[dict[str, object], dict[str, object]]:
+    row = Connection.objects.select_related("room").get(connection_id=connection_id)
+    event = RoomEvent.objects.get(
+        name=RoomEvent.Name.PARTICIPANT_JOINED, connection_id=connection_id
+    )
+    return representations.connection_json(row), event.payload
 
 
 @database_sync_to_async

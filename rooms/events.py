@@ -20,6 +20,8 @@ class RoomClosed(TypedDict):
     type: Literal["rooms.room_closed"]
     session_id: str
     reason: str
+    # The participants that were in the room, in the order they were evicted.
+    evicted: list[str]
 
 
 class ConnectionEvicted(TypedDict):
@@ -112,9 +114,15 @@ def _send_after_commit(room: Room, event: RoomEvent) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def room_closed(room: Room, reason: str) -> None:
+def room_closed(room: Room, reason: str, evicted: list[str]) -> None:
     _send_after_commit(
-        room, RoomClosed(type="rooms.room_closed", session_id=room.session_id, reason=reason)
+        room,
+        RoomClosed(
+            type="rooms.room_closed",
+            session_id=room.session_id,
+            reason=reason,
+            evicted=list(evicted),
+        ),
     )
 
 

@@ -118,14 +118,17 @@ def close_room(room: Room, reason: str = Reason.SESSION_CLOSED_BY_SERVER) -> boo
     if locked.closed_at is not None:
         return False
     now = timezone.now()
-    for connection in locked.connections.exclude(status=Connection.Status.CLOSED):
+    evicted = []
+    for connection in locked.connections.exclude(status=Connection.Status.CLOSED).order_by("pk"):
+        if connection.is_active:
+            evicted.append(connection.connection_id)
         close_seat(connection, reason, now)
     locked.closed_at = now
     locked.close_reason = reason
     locked.save(update_fields=["closed_at", "close_reason"])
     room.closed_at, room.close_reason = locked.closed_at, locked.close_reason
     history.session_destroyed(locked, reason, now)
-    events.room_closed(locked, reason)
+    events.room_closed(locked, reason, evicted)
     return True
 
 

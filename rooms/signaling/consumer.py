@@ -245,11 +245,21 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.notify("participantLeft", {"connectionId": evicted, "reason": reason})
 
     async def rooms_room_closed(self, event: dict[str, Any]) -> None:
+        """openvidu-server closes a session by evicting its participants one by one: each
+        is told of the evictions before its own (participantEvicted, then participantLeft)
+        and then of its own."""
         seat = self.seat
         if seat is None:
             return
+        reason = event["reason"]
+        for evicted in event.get("evicted", []):
+            if evicted == seat.connection_id:
+                break
+            await get_engine().unsubscribe(room_key(seat), seat.connection_id, evicted)
+            await self.notify("participantEvicted", {"connectionId": evicted, "reason": reason})
+            await self.notify("participantLeft", {"connectionId": evicted, "reason": reason})
         await self.notify(
-            "participantEvicted", {"connectionId": seat.connection_id, "reason": event["reason"]}
+            "participantEvicted", {"connectionId": seat.connection_id, "reason": reason}
         )
         await self._lose_seat(seat)
 

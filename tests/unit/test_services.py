@@ -69,6 +69,7 @@ def test_room_closed_is_sent_only_after_commit(room_factory, django_capture_on_c
         "type": "rooms.room_closed",
         "session_id": room.session_id,
         "reason": "sessionClosedByServer",
+        "evicted": [],
     }
 
 

@@ -80,6 +80,37 @@ def test_it_shows_publishers_and_subscribers(
     assert isinstance(subscribed["createdAt"], int)
 
 
+@pytest.mark.parametrize(
+    ("has_audio", "has_video", "expected"),
+    [
+        (True, False, {"hasAudio": True, "audioActive": True, "hasVideo": False, "filter": {}}),
+        (
+            False,
+            True,
+            {
+                "hasAudio": False,
+                "hasVideo": True,
+                "videoActive": True,
+                "typeOfVideo": "CAMERA",
+                "frameRate": -1,
+                "videoDimensions": '{"width":640,"height":480}',
+                "filter": {},
+            },
+        ),
+    ],
+)
+def test_media_options_name_only_the_tracks_a_stream_has(
+    api, room_factory, connection_factory, stream_factory, has_audio, has_video, expected
+):
+    # openvidu-server's MediaOptions: a track's state only for a track there is; the
+    # frame rate as the publisher sent it (openvidu-browser's -1 for "not set").
+    room = room_factory("tracks")
+    alice = connection_factory(room, active=True)
+    stream_factory(alice, has_audio=has_audio, has_video=has_video, frame_rate=-1)
+    (seat,) = api.get("/openvidu/api/sessions/tracks").json()["connections"]["content"]
+    assert seat["publishers"][0]["mediaOptions"] == expected
+
+
 def test_it_answers_404_for_an_unknown_session(api):
     response = api.get("/openvidu/api/sessions/nope")
     assert response.status_code == 404

@@ -61,6 +61,8 @@ async def test_every_participant_sees_the_same_data(
     # REST and webhooks keep the parts apart, each as it was given.
     rest, joined_event = await _rest_and_webhook(joined["id"])
     assert (rest["clientData"], rest["serverData"]) == (client_data, server_data)
+    # createdAt on the wire is when the seat was taken, REST's activeAt (not the token's).
+    assert joined["createdAt"] == rest["activeAt"]
     assert (joined_event["clientData"], joined_event["serverData"]) == (client_data, server_data)
 
 

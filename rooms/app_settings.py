@@ -148,6 +148,13 @@ class AppSettings:
         return tuple(dict.fromkeys(str(name) for name in events))
 
     @property
+    def RECORDING_CUSTOM_LAYOUT(self) -> str:
+        """The custom layouts folder GET config reports; openvidu-server's default path."""
+        return str(
+            getattr(settings, "OPENVIDU_RECORDING_CUSTOM_LAYOUT", "/opt/openvidu/custom-layout")
+        )
+
+    @property
     def SUPPORT_DEPRECATED_API(self) -> bool:
         """OpenVidu's pre-2.16 paths (`/api/...`, `/config`, ...); on by default, as in 2.32."""
         return bool(getattr(settings, "SUPPORT_DEPRECATED_API", True))

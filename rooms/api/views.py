@@ -296,7 +296,7 @@ def server_config() -> dict[str, Any]:
                 "OPENVIDU_RECORDING_PUBLIC_ACCESS": settings.OPENVIDU_RECORDING_PUBLIC_ACCESS,
                 "OPENVIDU_RECORDING_NOTIFICATION": settings.OPENVIDU_RECORDING_NOTIFICATION,
                 "OPENVIDU_RECORDING_CUSTOM_LAYOUT": _as_folder(
-                    settings.OPENVIDU_RECORDING_CUSTOM_LAYOUT
+                    app_settings.RECORDING_CUSTOM_LAYOUT
                 ),
                 "OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT": settings.OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT,
             }

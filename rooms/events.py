@@ -71,8 +71,8 @@ class StreamPropertyChanged(TypedDict):
 class Signal(TypedDict):
     type: Literal["rooms.signal"]
     to: list[str]
-    signal_type: str
-    data: str
+    signal_type: str | None
+    data: str | None
     sender: str | None
 
 
@@ -200,7 +200,9 @@ def stream_property_changed(
     )
 
 
-def signal(room: Room, to: list[str], signal_type: str, data: str, sender: str | None) -> None:
+def signal(
+    room: Room, to: list[str], signal_type: str | None, data: str | None, sender: str | None
+) -> None:
     _send_after_commit(
         room, Signal(type="rooms.signal", to=to, signal_type=signal_type, data=data, sender=sender)
     )

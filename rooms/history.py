@@ -191,11 +191,17 @@ def unsubscribed(
 # Signals between participants
 
 
-def signal_sent(room: Room, sender: str | None, to: list[str], type_: str, data: str) -> None:
+def signal_sent(
+    room: Room, sender: str | None, to: list[str], type_: str | None, data: str | None
+) -> None:
+    # openvidu-server takes "signal:" off the type of a participant's signal only; a
+    # signal from the REST API keeps its type as the application wrote it.
+    if sender is not None and type_ is not None:
+        type_ = type_.removeprefix("signal:")
     record(
         room,
         RoomEvent.Name.SIGNAL_SENT,
-        {"from": sender, "to": list(to), "type": type_.removeprefix("signal:"), "data": data},
+        {"from": sender, "to": list(to), "type": type_, "data": data},
         connection_id=sender or "",
     )
 

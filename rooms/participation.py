@@ -326,8 +326,12 @@ def leave(seat: Seat, reason: str) -> bool:
 
 
 @transaction.atomic
-def signal(seat: Seat | None, room_pk: int, to: list[str], type_: str, data: str) -> list[str]:
+def signal(
+    seat: Seat | None, room_pk: int, to: list[str], type_: str | None, data: str | None
+) -> list[str]:
     """Send a message to some participants (all when `to` is empty); returns the recipients.
+
+    `type_` and `data` are None when the message had none (openvidu-server leaves them out).
 
     Raises ParticipationError when a recipient is not in the room, as OpenVidu's 601.
     """

@@ -211,7 +211,7 @@ class SignalView(APIView):
             raise NotAcceptable(f"Session {session_id} has no participants to signal")
         try:
             participation.signal(
-                None, room.pk, data.get("to", []), data.get("type", ""), data.get("data", "")
+                None, room.pk, data.get("to", []), data.get("type"), data.get("data")
             )
         except participation.ParticipationError as failure:
             raise NotAcceptable(

@@ -267,8 +267,11 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         seat = self.seat
         if seat is None or seat.connection_id not in event["to"]:
             return
-        params: dict[str, Any] = {"data": event["data"]}
-        if event["signal_type"]:
+        # As openvidu-server: `data` and `type` only when the message had them.
+        params: dict[str, Any] = {}
+        if event["data"] is not None:
+            params["data"] = event["data"]
+        if event["signal_type"] is not None:
             params["type"] = event["signal_type"]
         if event["sender"] is not None:
             params["from"] = event["sender"]
@@ -592,11 +595,11 @@ async def send_message(consumer: OpenViduConsumer, params: Params) -> Any:
     if not isinstance(message, dict):
         raise RpcError(jsonrpc.INVALID_PARAMS, "message must be a JSON object")
     to = message.get("to") or []
-    data = message.get("data", "")
-    signal_type = message.get("type", "signal")
+    data = message.get("data")
+    signal_type = message.get("type")
     if not isinstance(to, list) or not all(isinstance(item, str) for item in to):
         raise RpcError(jsonrpc.SIGNAL_TO_INVALID, "'to' must be an array of connection ids")
-    if not isinstance(data, str) or not isinstance(signal_type, str):
+    if not isinstance(data, str | None) or not isinstance(signal_type, str | None):
         raise RpcError(jsonrpc.INVALID_PARAMS, "'data' and 'type' must be strings")
     try:
         await database_sync_to_async(participation.signal)(

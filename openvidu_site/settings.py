@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
+from openvidu_site.channel_layer import channel_layers
 from openvidu_site.env import (
     ConfigurationError,
     env_bool,
@@ -130,22 +131,7 @@ DATABASES = {"default": _database(env_optional("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")
-if REDIS_URL is not None:
-    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
-        raise ConfigurationError(
-            f"REDIS_URL must be a redis://, rediss:// or unix:// URL, not {REDIS_URL!r}"
-        )
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Bounded: a consumer that stops reading loses messages instead of growing.
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 200, "expiry": 30},
-        }
-    }
-else:
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 200}}
-    }
+CHANNEL_LAYERS = channel_layers(REDIS_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

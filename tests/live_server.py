@@ -101,6 +101,13 @@ class LiveServer:
     secret: str
     process: subprocess.Popen[bytes]
     _log: IO[bytes] = field(repr=False)
+    killed: bool = False
+
+    def kill(self) -> None:
+        """Stop the server as a crash or an out-of-memory kill would: SIGKILL, no cleanup."""
+        self.killed = True
+        self.process.kill()
+        self.process.wait(10)
 
     def log(self) -> str:
         """Everything the server printed so far (Django's log and Daphne's access log)."""
@@ -111,11 +118,13 @@ class LiveServer:
         return text.decode("utf-8", errors="replace")
 
 
-def _listening_socket() -> socket.socket:
+def _listening_socket(port: int = 0) -> socket.socket:
     # Bound here and handed over, not a port number picked and freed: no other process
     # can take the port between the choice and Daphne's bind.
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
+    # A server started again on its predecessor's port must not wait for TIME_WAIT.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
     listener.listen(128)
     return listener
 
@@ -194,14 +203,15 @@ def live_server(
     extra_env: Mapping[str, str] | None = None,
     startup_timeout: float = 30,
     stop_timeout: float = 10,
+    port: int = 0,
 ) -> Iterator[LiveServer]:
     """Serve the site on http://127.0.0.1:<free port> until the block ends.
 
     `database` is a DATABASE_URL (see `database_url`). The server is stopped on every
-    way out of the block, and a server that stopped on its own fails the block with
-    its log.
+    way out of the block, and a server that stopped on its own (not by `kill`) fails
+    the block with its log. `port` serves on a given port: a restart on the same one.
     """
-    listener = _listening_socket()
+    listener = _listening_socket(port)
     port = listener.getsockname()[1]
     environment = server_environment(
         port=port, database=database, secret=secret, debug=debug, extra=extra_env or {}
@@ -238,7 +248,7 @@ def live_server(
             _wait_until_ready(server, time.monotonic() + startup_timeout)
             yield server
             code = process.poll()
-            if code is not None:
+            if code is not None and not server.killed:
                 raise LiveServerError(
                     f"the server exited with code {code} while in use\n{server.log()}"
                 )

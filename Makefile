@@ -10,19 +10,43 @@ export HOST PORT
 TEST_DATABASE_URL ?= $(DATABASE_URL)
 TEST_REDIS_URL ?= $(REDIS_URL)
 
-.PHONY: run test lint format install install-test chromium clean
+.PHONY: run test lint format install install-test chromium clean lock
 
-$(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip setuptools wheel
+# Every package comes from the locks in requirements/ (docs/development.md): pip, the
+# build backend and pip-tools from tools.txt, the site's dependencies from main.txt,
+# the test tools from test.txt. The project itself installs without resolving anything
+# (--no-deps) and without build isolation, so no upstream release changes a fresh install.
+PIP := $(PY) -m pip install -q --no-input
+INSTALL_PROJECT := $(PIP) --no-deps --no-build-isolation -e .
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e .
+$(VENV)/.tools: requirements/tools.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements/tools.txt
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e '.[test]'
+$(VENV)/.installed: pyproject.toml requirements/main.txt $(VENV)/.tools
+	$(PIP) -r requirements/main.txt
+	$(INSTALL_PROJECT)
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml requirements/test.txt $(VENV)/.tools
+	$(PIP) -r requirements/test.txt
+	$(INSTALL_PROJECT)
 	touch $@ $(VENV)/.installed
+
+# Refresh the locks from pyproject.toml after a dependency changed there: the newest
+# releases the pins allow, resolved with this machine's pip configuration (its index
+# settings stay out of the files). test.txt is constrained by main.txt, so the site
+# runs the same versions in tests as in production. Pins already in a lock stay;
+# `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed release.
+LOCK_ARGS ?=
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+lock: $(VENV)/.tools
+	$(PIP_COMPILE) --allow-unsafe --output-file requirements/tools.txt requirements/tools.in
+	$(PIP_COMPILE) --output-file requirements/main.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint requirements/main.txt \
+		--output-file requirements/test.txt pyproject.toml
 
 tests/compat/node_modules/.installed: tests/compat/package.json tests/compat/package-lock.json
 	cd tests/compat && npm ci --no-audit --no-fund --loglevel=error
@@ -70,8 +94,8 @@ test: install-test lint
 # go to the terminal and bench/results/. `make bench BENCH_ARGS=--quick` for a short run.
 BENCH_ARGS ?=
 .PHONY: bench
-bench: | $(VENV)/bin/python
-	$(PY) -m pip install -q -e '.[test,bench]'
+bench: $(VENV)/.installed-test
+	$(PIP) --constraint requirements/test.txt --no-build-isolation -e '.[bench]'
 	@test -x /usr/bin/janus || { \
 		echo "installing Debian's janus for the benchmark"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq janus; }

@@ -79,6 +79,9 @@ def _known_settings(settings: Any) -> None:
     # Inside the namespace only loopback exists, and aioice skips 127.0.0.1 by default.
     settings.MEDIA_HOST_ADDRESSES = ["127.0.0.1"]
     settings.MEDIA_ICE_SERVERS = []
+    # A sweep task would outlive each test's event loop; tests/signaling/test_seat_sweep.py
+    # runs sweeps itself.
+    settings.ROOMS = {**settings.ROOMS, "SEAT_SWEEP_INTERVAL": 0}
 
 
 @pytest.fixture(autouse=True)

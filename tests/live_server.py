@@ -147,6 +147,8 @@ def server_environment(
             "PORT": str(port),
             "DEBUG": "true" if debug else "false",
             "PYTHONUNBUFFERED": "1",
+            # Its own node name, kept when it is started again on the same port.
+            "ROOMS_NODE_ID": f"live-server-{port}",
         }
     )
     # The PostgreSQL/Redis pass must reach the server too, or events would stay in memory.

@@ -25,7 +25,8 @@ from media.engine import get_engine
 from rooms import nodes, participation
 from rooms.app_settings import app_settings
 from rooms.models import Connection
-from rooms.signaling.rpc_sessions import GRACE_SECONDS, registry
+from rooms.signaling import rpc_sessions
+from rooms.signaling.rpc_sessions import registry
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ _missing: set[str] = set()
 
 def _seats_of(node: str) -> list[tuple[str, int]]:
     """Active seats of the node taken longer ago than a grace period, with their room."""
-    settled = timezone.now() - timedelta(seconds=GRACE_SECONDS)
+    settled = timezone.now() - timedelta(seconds=rpc_sessions.GRACE_SECONDS)
     return list(
         Connection.objects.filter(
             node=node, status=Connection.Status.ACTIVE, active_at__lt=settled

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -258,6 +258,32 @@ def live_server(
             _stop(process, stop_timeout)
 
 
+class RestartableServer:
+    """A live server that can be killed (SIGKILL) and started again on the same port.
+
+    Enter it in an ExitStack that outlives the test: every server started is stopped
+    when the stack closes.
+    """
+
+    def __init__(self, stack: ExitStack, *, database: str, secret: str, **options: Any) -> None:
+        self._stack = stack
+        self._options = {"database": database, "secret": secret, **options}
+        self.server = self._start(port=0)
+        self.url, self.port, self.secret = self.server.url, self.server.port, secret
+
+    def _start(self, port: int) -> LiveServer:
+        return self._stack.enter_context(live_server(port=port, **self._options))
+
+    def kill(self) -> None:
+        self.server.kill()
+
+    def start_again(self) -> None:
+        self.server = self._start(port=self.port)
+
+    def log(self) -> str:
+        return self.server.log()
+
+
 def attach_log(item: pytest.Item, report: pytest.TestReport) -> None:
     """Add the log of every live server a failed test used to the test's report.
 
@@ -269,5 +295,5 @@ def attach_log(item: pytest.Item, report: pytest.TestReport) -> None:
         return
     funcargs: dict[str, Any] = getattr(item, "funcargs", {})
     for name, value in funcargs.items():
-        if isinstance(value, LiveServer):
+        if isinstance(value, LiveServer | RestartableServer):
             report.sections.append((f"live server log ({name})", value.log()))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -20,7 +19,7 @@ from playwright.sync_api import expect
 from rooms.models import Connection, Room
 from tests.browser import MEDIA_ENVIRONMENT
 from tests.e2e.people import join, open_panel, open_room_from_home, tile, wait_until_video_plays
-from tests.live_server import LiveServer, database_url, live_server
+from tests.live_server import RestartableServer, database_url
 
 pytestmark = pytest.mark.e2e
 
@@ -30,41 +29,16 @@ UNREACHABLE = "The server can't be reached. Trying again…"
 AWAY_MS = 40_000
 
 
-class Restartable:
-    """A live server that can be killed and started again on the same port."""
-
-    def __init__(self, stack: contextlib.ExitStack) -> None:
-        self._stack = stack
-        self._database = database_url(connection.settings_dict)
-        self._secret = secrets.token_urlsafe(24)
-        self.server = self._start(port=0)
-        self.url, self.port = self.server.url, self.server.port
-
-    def _start(self, port: int) -> LiveServer:
-        return self._stack.enter_context(
-            live_server(
-                database=self._database,
-                secret=self._secret,
-                debug=True,
-                extra_env=MEDIA_ENVIRONMENT,
-                port=port,
-            )
-        )
-
-    def kill(self) -> None:
-        self.server.kill()
-
-    def start_again(self) -> None:
-        self.server = self._start(port=self.port)
-
-    def log(self) -> str:
-        return self.server.log()
-
-
 @pytest.fixture
-def site(transactional_db: None) -> Iterator[Any]:
+def site(transactional_db: None) -> Iterator[RestartableServer]:
     with contextlib.ExitStack() as stack:
-        yield Restartable(stack)
+        yield RestartableServer(
+            stack,
+            database=database_url(connection.settings_dict),
+            secret=secrets.token_urlsafe(24),
+            debug=True,
+            extra_env=MEDIA_ENVIRONMENT,
+        )
 
 
 def _seats(session_id: str) -> list[tuple[str, str, str]]:

@@ -79,14 +79,22 @@ format: $(VENV)/.installed-test
 # Pass 1: the whole suite on the embedded defaults (SQLite, in-memory channel layer),
 # inside a private network namespace with only loopback (tests/private-network), where
 # browsers and WebRTC peers cannot reach anything else.
-# Pass 2: the API, signaling and compatibility suites again on PostgreSQL and Redis
-# (outside the namespace, so without WebRTC and browsers), when
+# Pass 2: the API, signaling, compatibility and deployment suites again on PostgreSQL
+# and Redis (outside the namespace, so without WebRTC and browsers), when
 # TEST_DATABASE_URL and TEST_REDIS_URL (or DATABASE_URL and REDIS_URL) name them;
-# without them, or when they do not answer, pass 2 skips with the reason.
+# without them, or when they do not answer, pass 2 skips with the reason (fails in CI).
+# Then the production shape with WebRTC and browsers: a PostgreSQL cluster and a Redis
+# of its own inside the namespace (tests/private-services), for a 30 s call of two
+# peers and the kill -9 restart tests.
+SERVICES_SUITES := tests/api tests/signaling tests/compat tests/webhooks tests/history \
+	tests/deployment tests/test_services_pass.py
+PRIVATE_SERVICES_TESTS := tests/test_services_pass.py tests/deployment/test_call_on_services.py \
+	tests/e2e/test_restart.py tests/compat/test_openvidu_browser_restart.py
 test: install-test lint
 	env -u DATABASE_URL -u REDIS_URL tests/private-network $(PY) -m pytest
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" ROOMS_TEST_SERVICES=1 \
-		$(PY) -m pytest tests/api tests/signaling tests/compat tests/webhooks tests/history tests/test_services_pass.py
+		$(PY) -m pytest $(SERVICES_SUITES)
+	env -u DATABASE_URL -u REDIS_URL tests/private-services $(PY) -m pytest $(PRIVATE_SERVICES_TESTS)
 
 # The benchmark of issue 4 (docs/performance.md): our SFU with pass-through and with
 # re-encoding, and Janus's videoroom (Debian's janus, installed here when missing), under

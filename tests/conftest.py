@@ -63,6 +63,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.skip(reason="runs only in the PostgreSQL/Redis pass"))
         return
     reason = _services_skip_reason()
+    if reason and os.environ.get("CI") == "true":
+        # In CI a pass that skips proves nothing: its services must be there.
+        raise pytest.UsageError(f"the PostgreSQL/Redis pass cannot run in CI: {reason}")
     if reason:
         for item in items:
             item.add_marker(pytest.mark.skip(reason=reason))

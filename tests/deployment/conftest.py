@@ -8,6 +8,7 @@ from collections.abc import Generator, Iterator
 import pytest
 from django.db import connection
 
+from tests.browser import MEDIA_ENVIRONMENT
 from tests.live_server import LiveServer, attach_log, database_url, live_server
 
 
@@ -17,7 +18,7 @@ def production_server(transactional_db: None) -> Iterator[LiveServer]:
     with live_server(
         database=database_url(connection.settings_dict),
         secret=secrets.token_urlsafe(24),
-        extra_env={"SECRET_KEY": secrets.token_urlsafe(50)},
+        extra_env={"SECRET_KEY": secrets.token_urlsafe(50), **MEDIA_ENVIRONMENT},
     ) as server:
         yield server
 

@@ -78,6 +78,19 @@ class LiveRpc:
                     raise RpcFailure(answer["error"])
                 return answer["result"]
 
+    async def notification(self, method: str, timeout: float = 15) -> dict[str, Any]:
+        """The params of the next notification `method`, read while it has not come."""
+        async with asyncio.timeout(timeout):
+            while True:
+                for frame in self.notifications:
+                    if frame["method"] == method:
+                        self.notifications.remove(frame)
+                        params: dict[str, Any] = frame["params"]
+                        return params
+                answer = json.loads(await self.socket.recv())
+                if "method" in answer and "id" not in answer:
+                    self.notifications.append(answer)
+
     async def join(self, token: str, session_id: str, name: str) -> dict[str, Any]:
         result: dict[str, Any] = await self.call(
             "joinRoom",

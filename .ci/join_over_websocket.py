@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.websocket import WebSocket  # noqa: E402
+from bench.websocket import WebSocket
 
 
 def rest(base: str, secret: str, method: str, path: str, body: Any = None) -> Any:
@@ -37,9 +37,7 @@ def rest(base: str, secret: str, method: str, path: str, body: Any = None) -> An
 
 async def join(base: str, secret: str) -> None:
     rest(base, secret, "POST", "sessions", {"customSessionId": "fresh-clone"})
-    connection = rest(
-        base, secret, "POST", "sessions/fresh-clone/connection", {"data": "from CI"}
-    )
+    connection = rest(base, secret, "POST", "sessions/fresh-clone/connection", {"data": "from CI"})
     token = connection["token"]
     parts = urlsplit(base)
     assert token.startswith(f"ws://{parts.netloc}?"), f"the token names another server: {token}"

@@ -41,11 +41,11 @@ def site(transactional_db: None) -> Iterator[RestartableServer]:
         )
 
 
-def _seats(session_id: str) -> list[tuple[str, str, str]]:
+def _seats(session_id: str) -> list[tuple[str, str]]:
     return list(
         Connection.objects.filter(room__session_id=session_id)
         .order_by("pk")
-        .values_list("client_data", "status", "close_reason")
+        .values_list("status", "close_reason")
     )
 
 

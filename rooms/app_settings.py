@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-# OpenVidu's webhook events (PROTOCOL.md section 7); filterEventDispatched never
+# OpenVidu's webhook events (docs/protocol.md); filterEventDispatched never
 # happens here (filters are refused), so it is accepted in the list but never sent.
 WEBHOOK_EVENTS = (
     "sessionCreated",

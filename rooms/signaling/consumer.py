@@ -310,7 +310,7 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
 
 
-# The methods of PROTOCOL.md section 3.
+# The methods of OpenVidu's signaling (docs/protocol.md).
 
 
 @method("ping")

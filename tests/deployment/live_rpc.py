@@ -2,7 +2,8 @@
 
 tests/signaling/rpc.py drives the consumer in-process; the deployment tests need the
 real process (Daphne, its channel layer, its database) and a socket that can stay open
-for minutes or be cut by a crash.
+for minutes or be cut by a crash. Only the standard library and bench/websocket.py:
+.ci/join_over_websocket.py uses it too, from a venv without the test tools.
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ import base64
 import json
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import Any, Protocol
 
 from bench.websocket import WebSocket, WebSocketClosed
-from tests.live_server import LiveServer
 
 
-def rest(server: LiveServer, method: str, path: str, body: Any = None) -> Any:
+class Server(Protocol):
+    """Where a live server answers: tests.live_server.LiveServer is one."""
+
+    url: str
+    port: int
+    secret: str
+
+
+def rest(server: Server, method: str, path: str, body: Any = None) -> Any:
     """Call the server's REST API with its secret; the decoded JSON answer (or None)."""
     credentials = base64.b64encode(f"OPENVIDUAPP:{server.secret}".encode()).decode()
     request = urllib.request.Request(
@@ -33,7 +41,7 @@ def rest(server: LiveServer, method: str, path: str, body: Any = None) -> Any:
     return json.loads(text) if text else None
 
 
-def invite(server: LiveServer, session_id: str, **connection: Any) -> str:
+def invite(server: Server, session_id: str, **connection: Any) -> str:
     """A token for a new seat in the room (opened if it is not), as an app server gets one."""
     try:
         rest(server, "POST", "sessions", {"customSessionId": session_id})
@@ -55,7 +63,7 @@ class LiveRpc:
         self.notifications: list[dict[str, Any]] = []
 
     @classmethod
-    async def open(cls, server: LiveServer, session_id: str = "x") -> LiveRpc:
+    async def open(cls, server: Server, session_id: str = "x") -> LiveRpc:
         socket = await WebSocket.connect(
             "127.0.0.1", server.port, f"/openvidu?sessionId={session_id}"
         )
@@ -109,4 +117,4 @@ class LiveRpc:
         await self.socket.close()
 
 
-__all__ = ["LiveRpc", "RpcFailure", "WebSocketClosed", "invite", "rest"]
+__all__ = ["LiveRpc", "RpcFailure", "Server", "WebSocketClosed", "invite", "rest"]

@@ -126,7 +126,8 @@ class Connection(models.Model):
     close_reason = models.CharField(max_length=64, blank=True, default="")
     # The server process (ROOMS["NODE_ID"]) whose signaling holds the seat while it is
     # active: a node that starts again closes what it held before (rooms/nodes.py).
-    # Empty for seats taken outside signaling.
+    # Empty: no signaling holds the seat (seats left active by an older server, or
+    # taken outside signaling); any node that starts closes those too.
     node = models.CharField(max_length=100, blank=True, default="")
     ip = models.CharField(max_length=64, blank=True, default="")
     platform = models.CharField(max_length=512, blank=True, default="")

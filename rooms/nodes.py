@@ -6,7 +6,9 @@ watchdog, its media. The row records that process's name (`Connection.node`,
 `kill -9`, a lost machine) leaves them `active` with nobody behind them; the next
 process started under the same name closes them before it serves anyone, as
 openvidu-server closes every session when it stops (reason `openviduServerStopped`).
-With several nodes, only the rows of the starting node are touched.
+With several nodes, only the rows of the starting node are touched, and active seats
+that name no node: no signaling holds them (seats left active by a server older than
+`Connection.node`).
 """
 
 from __future__ import annotations
@@ -41,14 +43,14 @@ def this_node() -> str:
 
 
 def close_left_behind(node: str, before: datetime) -> list[str]:
-    """Close every seat `node` took before `before` (the process's start) and still holds,
-    with their rooms when nobody else is in them.
+    """Close every seat `node` (or no node) took before `before` (the process's start)
+    and still holds, with their rooms when nobody else is in them.
 
     Returns the session ids of the rooms touched. Each room closes in a transaction of
     its own, with the history, signals, webhooks and channel-layer events of any close.
     """
     left = Connection.objects.filter(
-        node=node, status=Connection.Status.ACTIVE, active_at__lt=before
+        node__in=(node, ""), status=Connection.Status.ACTIVE, active_at__lt=before
     )
     touched = []
     for room_pk in sorted(set(left.values_list("room_id", flat=True))):

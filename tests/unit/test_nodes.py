@@ -136,6 +136,16 @@ def test_a_recording_in_progress_fails_with_the_room(room_factory, seat_on):
     assert _reasons(room, RoomEvent.Name.RECORDING_STATUS_CHANGED)[-1] == STOPPED
 
 
+def test_seats_of_no_node_are_closed_by_any_node_that_starts(room_factory, seat_on):
+    room = room_factory("before-nodes")
+    legacy = seat_on(room, "")
+
+    assert nodes.close_left_behind("node-a", before=timezone.now()) == ["before-nodes"]
+
+    legacy.refresh_from_db()
+    assert (legacy.status, legacy.close_reason) == ("closed", STOPPED)
+
+
 def test_a_node_with_nothing_left_behind_closes_nothing(room_factory, seat_on):
     room = room_factory("quiet")
     seat_on(room, "node-b")

@@ -10,19 +10,43 @@ export HOST PORT
 TEST_DATABASE_URL ?= $(DATABASE_URL)
 TEST_REDIS_URL ?= $(REDIS_URL)
 
-.PHONY: run test lint format install install-test chromium clean
+.PHONY: run test lint format install install-test chromium clean lock
 
-$(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip setuptools wheel
+# Every package comes from the locks in requirements/ (docs/development.md): pip, the
+# build backend and pip-tools from tools.txt, the site's dependencies from main.txt,
+# the test tools from test.txt. The project itself installs without resolving anything
+# (--no-deps) and without build isolation, so no upstream release changes a fresh install.
+PIP := $(PY) -m pip install -q --no-input
+INSTALL_PROJECT := $(PIP) --no-deps --no-build-isolation -e .
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e .
+$(VENV)/.tools: requirements/tools.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements/tools.txt
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e '.[test]'
+$(VENV)/.installed: pyproject.toml requirements/main.txt $(VENV)/.tools
+	$(PIP) -r requirements/main.txt
+	$(INSTALL_PROJECT)
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml requirements/test.txt $(VENV)/.tools
+	$(PIP) -r requirements/test.txt
+	$(INSTALL_PROJECT)
 	touch $@ $(VENV)/.installed
+
+# Refresh the locks from pyproject.toml after a dependency changed there: the newest
+# releases the pins allow, resolved with this machine's pip configuration (its index
+# settings stay out of the files). test.txt is constrained by main.txt, so the site
+# runs the same versions in tests as in production. Pins already in a lock stay;
+# `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed release.
+LOCK_ARGS ?=
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+lock: $(VENV)/.tools
+	$(PIP_COMPILE) --allow-unsafe --output-file requirements/tools.txt requirements/tools.in
+	$(PIP_COMPILE) --output-file requirements/main.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint requirements/main.txt \
+		--output-file requirements/test.txt pyproject.toml
 
 tests/compat/node_modules/.installed: tests/compat/package.json tests/compat/package-lock.json
 	cd tests/compat && npm ci --no-audit --no-fund --loglevel=error
@@ -55,14 +79,22 @@ format: $(VENV)/.installed-test
 # Pass 1: the whole suite on the embedded defaults (SQLite, in-memory channel layer),
 # inside a private network namespace with only loopback (tests/private-network), where
 # browsers and WebRTC peers cannot reach anything else.
-# Pass 2: the API, signaling and compatibility suites again on PostgreSQL and Redis
-# (outside the namespace, so without WebRTC and browsers), when
+# Pass 2: the API, signaling, compatibility and deployment suites again on PostgreSQL
+# and Redis (outside the namespace, so without WebRTC and browsers), when
 # TEST_DATABASE_URL and TEST_REDIS_URL (or DATABASE_URL and REDIS_URL) name them;
-# without them, or when they do not answer, pass 2 skips with the reason.
+# without them, or when they do not answer, pass 2 skips with the reason (fails in CI).
+# Then the production shape with WebRTC and browsers: a PostgreSQL cluster and a Redis
+# of its own inside the namespace (tests/private-services), for a 30 s call of two
+# peers and the kill -9 restart tests.
+SERVICES_SUITES := tests/api tests/signaling tests/compat tests/webhooks tests/history \
+	tests/deployment tests/test_services_pass.py
+PRIVATE_SERVICES_TESTS := tests/test_services_pass.py tests/deployment/test_call_on_services.py \
+	tests/e2e/test_restart.py tests/compat/test_openvidu_browser_restart.py
 test: install-test lint
 	env -u DATABASE_URL -u REDIS_URL tests/private-network $(PY) -m pytest
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" ROOMS_TEST_SERVICES=1 \
-		$(PY) -m pytest tests/api tests/signaling tests/compat tests/webhooks tests/history tests/test_services_pass.py
+		$(PY) -m pytest $(SERVICES_SUITES)
+	env -u DATABASE_URL -u REDIS_URL tests/private-services $(PY) -m pytest $(PRIVATE_SERVICES_TESTS)
 
 # The benchmark of issue 4 (docs/performance.md): our SFU with pass-through and with
 # re-encoding, and Janus's videoroom (Debian's janus, installed here when missing), under
@@ -70,8 +102,8 @@ test: install-test lint
 # go to the terminal and bench/results/. `make bench BENCH_ARGS=--quick` for a short run.
 BENCH_ARGS ?=
 .PHONY: bench
-bench: | $(VENV)/bin/python
-	$(PY) -m pip install -q -e '.[test,bench]'
+bench: $(VENV)/.installed-test
+	$(PIP) --constraint requirements/test.txt --no-build-isolation -e '.[bench]'
 	@test -x /usr/bin/janus || { \
 		echo "installing Debian's janus for the benchmark"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq janus; }

@@ -1,7 +1,7 @@
 """`python -m bench`: our SFU (pass-through and re-encoding) and Janus under the same load.
 
 Run it through `make bench` (or `tests/private-network .venv/bin/python -m bench`): every
-WebRTC peer must live in the private network namespace (TESTING.md). For each number of
+WebRTC peer must live in the private network namespace (docs/development.md). For each number of
 subscribers per publisher, each server is measured in turn (interleaved, so a change in
 the machine's state affects all three alike). A point below 99% delivered is measured
 once more (the machine may be shared: a burst of someone else's work should not end a

@@ -1,7 +1,7 @@
 """The SFU of this process: one peer connection per published stream and per subscription.
 
-A room's media lives in one process, its home node (ARCHITECTURE.md): the engine keeps
-the peer connections of the rooms this process serves. Who is in a room and what they
+A room's media lives in one process, its home node (docs/architecture.md): the engine
+keeps the peer connections of the rooms this process serves. Who is in a room and what they
 may do is decided by `rooms.services` and the signaling consumer before they call here;
 the engine only moves media and answers SDP.
 

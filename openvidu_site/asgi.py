@@ -14,6 +14,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from rooms.signaling.node_seats import NodeSeats  # noqa: E402
 from rooms.signaling.routing import websocket_urlpatterns  # noqa: E402
 from webhooks import dispatcher  # noqa: E402
 
@@ -22,9 +23,13 @@ dispatcher.start()
 
 # No origin check on the signaling socket: OpenVidu apps are served from any origin,
 # and the single-use token, not the origin, is what lets a participant in.
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
-    }
+# NodeSeats: before the first request, the seats this node left when it last stopped
+# are closed (rooms/nodes.py), and the sweep for lost seats starts.
+application = NodeSeats(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        }
+    )
 )

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import dj_database_url
 
+from openvidu_site.addresses import default_allowed_hosts, local_url
+from openvidu_site.channel_layer import channel_layers
 from openvidu_site.env import (
     ConfigurationError,
     env_bool,
@@ -44,13 +45,8 @@ PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
 # OpenVidu's development secret, refused by the `rooms.E001` check when DEBUG is off.
 OPENVIDU_DEVELOPMENT_SECRET = "MY_SECRET"
 OPENVIDU_SECRET = env_secret("OPENVIDU_SECRET", OPENVIDU_DEVELOPMENT_SECRET)
-_host_for_url = f"[{HOST}]" if ":" in HOST else HOST
-OPENVIDU_PUBLICURL = env_http_url("OPENVIDU_PUBLICURL", f"http://{_host_for_url}:{PORT}")
-
-_public_host = urlsplit(OPENVIDU_PUBLICURL).hostname or "localhost"
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", sorted({"localhost", "127.0.0.1", "[::1]", HOST, _public_host})
-)
+OPENVIDU_PUBLICURL = env_http_url("OPENVIDU_PUBLICURL", local_url(HOST, PORT))
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default_allowed_hosts(HOST, OPENVIDU_PUBLICURL))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [OPENVIDU_PUBLICURL])
 
 INSTALLED_APPS = [
@@ -131,22 +127,7 @@ DATABASES = {"default": _database(env_optional("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")
-if REDIS_URL is not None:
-    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
-        raise ConfigurationError(
-            f"REDIS_URL must be a redis://, rediss:// or unix:// URL, not {REDIS_URL!r}"
-        )
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Bounded: a consumer that stops reading loses messages instead of growing.
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 200, "expiry": 30},
-        }
-    }
-else:
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 200}}
-    }
+CHANNEL_LAYERS = channel_layers(REDIS_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -243,6 +224,8 @@ SUPPORT_DEPRECATED_API = env_bool("SUPPORT_DEPRECATED_API", True)
 # The rooms app's own settings (rooms/app_settings.py, docs/extending.md).
 ROOMS = {
     "ADAPTER": env_str("ROOMS_ADAPTER", "rooms.adapter.RoomsAdapter"),
+    # None: the host name (`manage.py serve`: host name and port).
+    "NODE_ID": env_optional("ROOMS_NODE_ID"),
 }
 
 LOGIN_URL = "login"

@@ -9,7 +9,8 @@ class RecordingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from recordings import runtime
-        from rooms import lifecycle
+        from recordings import runtime, service
+        from rooms import lifecycle, nodes
 
         lifecycle.register(runtime.observer)
+        nodes.on_room_lost(service.abandon)

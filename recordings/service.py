@@ -146,6 +146,21 @@ def mark_finished(
         )
 
 
+def abandon(room: Room, reason: str) -> None:
+    """The room's process stopped while recording: its recordings in progress failed.
+
+    Called by rooms.nodes inside the transaction that closes the room; what the
+    recorder had written stays on disk, unfinished.
+    """
+    for recording_id in room.recordings.filter(status__in=Recording.ACTIVE).values_list(
+        "recording_id", flat=True
+    ):
+        Recording.objects.filter(recording_id=recording_id).update(
+            reason=reason, stopped_at=timezone.now()
+        )
+        mark_finished(recording_id, error="The server stopped while recording", announce=False)
+
+
 def active_recording_of(room_pk: int) -> tuple[str, str] | None:
     recording = Recording.objects.filter(room_id=room_pk, status__in=Recording.ACTIVE).first()
     return None if recording is None else (recording.recording_id, recording.name)

@@ -15,12 +15,13 @@ place. docs/extending.md lists every key.
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-# OpenVidu's webhook events (PROTOCOL.md section 7); filterEventDispatched never
+# OpenVidu's webhook events (docs/protocol.md); filterEventDispatched never
 # happens here (filters are refused), so it is accepted in the list but never sent.
 WEBHOOK_EVENTS = (
     "sessionCreated",
@@ -52,6 +53,14 @@ DEFAULTS: dict[str, Any] = {
     # How often a worker looks for deliveries other processes queued (seconds); its own
     # process wakes it at once.
     "WEBHOOK_POLL_INTERVAL": 5.0,
+    # The name of this server process, recorded on the seats its signaling holds; a
+    # process that starts closes the seats left under its name (rooms/nodes.py). None:
+    # the machine's host name (`manage.py serve` adds its port). Give each process of one
+    # machine its own name, and keep it across restarts.
+    "NODE_ID": None,
+    # Seconds between two sweeps for seats of this node that lost their signaling
+    # without being closed; 0 turns the sweep off.
+    "SEAT_SWEEP_INTERVAL": 30.0,
 }
 
 
@@ -80,6 +89,19 @@ class AppSettings:
         if not isinstance(value, str) or "." not in value:
             raise ImproperlyConfigured("ROOMS['ADAPTER'] must be a dotted path to a class")
         return value
+
+    @property
+    def NODE_ID(self) -> str:
+        value = self._get("NODE_ID")
+        if value is None:
+            return socket.gethostname()
+        if not isinstance(value, str) or not value or len(value) > 100:
+            raise ImproperlyConfigured("ROOMS['NODE_ID'] must be a name of 1 to 100 characters")
+        return value
+
+    @property
+    def SEAT_SWEEP_INTERVAL(self) -> float:
+        return self._number("SEAT_SWEEP_INTERVAL", 0)
 
     @property
     def WEBHOOK_MAX_ATTEMPTS(self) -> int:

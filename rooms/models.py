@@ -124,6 +124,11 @@ class Connection(models.Model):
     active_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=64, blank=True, default="")
+    # The server process (ROOMS["NODE_ID"]) whose signaling holds the seat while it is
+    # active: a node that starts again closes what it held before (rooms/nodes.py).
+    # Empty: no signaling holds the seat (seats left active by an older server, or
+    # taken outside signaling); any node that starts closes those too.
+    node = models.CharField(max_length=100, blank=True, default="")
     ip = models.CharField(max_length=64, blank=True, default="")
     platform = models.CharField(max_length=512, blank=True, default="")
     location = models.CharField(max_length=256, blank=True, default="")
@@ -143,7 +148,10 @@ class Connection(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["room", "status"])]
+        indexes = [
+            models.Index(fields=["room", "status"]),
+            models.Index(fields=["node", "status"], name="rooms_seats_of_a_node"),
+        ]
 
     def __str__(self) -> str:
         return self.connection_id

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import events, history, identifiers, seat_data, services
+from rooms import events, history, identifiers, nodes, seat_data, services
 from rooms.models import Connection, Room, Stream, Subscription
 
 
@@ -124,7 +124,12 @@ def join(
 ) -> tuple[Seat, list[Peer]]:
     """Take the seat of a token and announce it; returns it and who else is in the room."""
     connection = services.join_with_token(
-        token, ip=ip, platform=platform, client_data=client_data, location="unknown"
+        token,
+        ip=ip,
+        platform=platform,
+        client_data=client_data,
+        location="unknown",
+        node=nodes.this_node(),
     )
     if connection.room.session_id != session_id:
         raise services.InvalidToken(f"Token {token} is not valid for session {session_id}")
@@ -305,13 +310,18 @@ def change_stream(
     )
 
 
-@transaction.atomic
 def leave(seat: Seat, reason: str) -> bool:
     """The participant is gone (left, lost, evicted elsewhere); False if it was gone already."""
+    return leave_seat(seat.connection_id, reason)
+
+
+@transaction.atomic
+def leave_seat(connection_id: str, reason: str) -> bool:
+    """`leave` for a seat known by its id only (the seat sweep of rooms/signaling)."""
     connection = (
         Connection.objects.select_for_update()
         .select_related("room")
-        .filter(connection_id=seat.connection_id)
+        .filter(connection_id=connection_id)
         .first()
     )
     if connection is None or not connection.is_active:
@@ -320,7 +330,7 @@ def leave(seat: Seat, reason: str) -> bool:
     # Its streams close with it; participantLeft alone tells the others (openvidu-browser
     # destroys the streams of a connection that left), so no participantUnpublished.
     services.close_seat(connection, reason)
-    events.participant_left(room, seat.connection_id, reason)
+    events.participant_left(room, connection_id, reason)
     services.close_if_left_empty(room)
     return True
 

@@ -252,7 +252,13 @@ class InvalidToken(RoomError):
 
 @transaction.atomic
 def join_with_token(
-    token: str, *, ip: str = "", platform: str = "", client_data: str = "", location: str = ""
+    token: str,
+    *,
+    ip: str = "",
+    platform: str = "",
+    client_data: str = "",
+    location: str = "",
+    node: str = "",
 ) -> Connection:
     """Take the seat a token invites to; a token works once, and not after it is revoked."""
     connection = (
@@ -266,8 +272,9 @@ def join_with_token(
     connection.active_at = timezone.now()
     connection.ip, connection.platform, connection.location = ip, platform, location
     connection.client_data = client_data
+    connection.node = node
     connection.save(
-        update_fields=["status", "active_at", "ip", "platform", "location", "client_data"]
+        update_fields=["status", "active_at", "ip", "platform", "location", "client_data", "node"]
     )
     history.participant_joined(connection)
     return connection

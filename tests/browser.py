@@ -2,7 +2,7 @@
 
 Only inside the private network namespace (tests/private-network): there Chromium and
 the server's aiortc can reach nothing but loopback, so no public STUN server is ever
-contacted, whatever a page asks for (TESTING.md).
+contacted, whatever a page asks for (docs/development.md).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -101,6 +101,13 @@ class LiveServer:
     secret: str
     process: subprocess.Popen[bytes]
     _log: IO[bytes] = field(repr=False)
+    killed: bool = False
+
+    def kill(self) -> None:
+        """Stop the server as a crash or an out-of-memory kill would: SIGKILL, no cleanup."""
+        self.killed = True
+        self.process.kill()
+        self.process.wait(10)
 
     def log(self) -> str:
         """Everything the server printed so far (Django's log and Daphne's access log)."""
@@ -111,11 +118,13 @@ class LiveServer:
         return text.decode("utf-8", errors="replace")
 
 
-def _listening_socket() -> socket.socket:
+def _listening_socket(port: int = 0) -> socket.socket:
     # Bound here and handed over, not a port number picked and freed: no other process
     # can take the port between the choice and Daphne's bind.
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
+    # A server started again on its predecessor's port must not wait for TIME_WAIT.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
     listener.listen(128)
     return listener
 
@@ -138,6 +147,8 @@ def server_environment(
             "PORT": str(port),
             "DEBUG": "true" if debug else "false",
             "PYTHONUNBUFFERED": "1",
+            # Its own node name, kept when it is started again on the same port.
+            "ROOMS_NODE_ID": f"live-server-{port}",
         }
     )
     # The PostgreSQL/Redis pass must reach the server too, or events would stay in memory.
@@ -194,14 +205,15 @@ def live_server(
     extra_env: Mapping[str, str] | None = None,
     startup_timeout: float = 30,
     stop_timeout: float = 10,
+    port: int = 0,
 ) -> Iterator[LiveServer]:
     """Serve the site on http://127.0.0.1:<free port> until the block ends.
 
     `database` is a DATABASE_URL (see `database_url`). The server is stopped on every
-    way out of the block, and a server that stopped on its own fails the block with
-    its log.
+    way out of the block, and a server that stopped on its own (not by `kill`) fails
+    the block with its log. `port` serves on a given port: a restart on the same one.
     """
-    listener = _listening_socket()
+    listener = _listening_socket(port)
     port = listener.getsockname()[1]
     environment = server_environment(
         port=port, database=database, secret=secret, debug=debug, extra=extra_env or {}
@@ -238,12 +250,38 @@ def live_server(
             _wait_until_ready(server, time.monotonic() + startup_timeout)
             yield server
             code = process.poll()
-            if code is not None:
+            if code is not None and not server.killed:
                 raise LiveServerError(
                     f"the server exited with code {code} while in use\n{server.log()}"
                 )
         finally:
             _stop(process, stop_timeout)
+
+
+class RestartableServer:
+    """A live server that can be killed (SIGKILL) and started again on the same port.
+
+    Enter it in an ExitStack that outlives the test: every server started is stopped
+    when the stack closes.
+    """
+
+    def __init__(self, stack: ExitStack, *, database: str, secret: str, **options: Any) -> None:
+        self._stack = stack
+        self._options = {"database": database, "secret": secret, **options}
+        self.server = self._start(port=0)
+        self.url, self.port, self.secret = self.server.url, self.server.port, secret
+
+    def _start(self, port: int) -> LiveServer:
+        return self._stack.enter_context(live_server(port=port, **self._options))
+
+    def kill(self) -> None:
+        self.server.kill()
+
+    def start_again(self) -> None:
+        self.server = self._start(port=self.port)
+
+    def log(self) -> str:
+        return self.server.log()
 
 
 def attach_log(item: pytest.Item, report: pytest.TestReport) -> None:
@@ -257,5 +295,5 @@ def attach_log(item: pytest.Item, report: pytest.TestReport) -> None:
         return
     funcargs: dict[str, Any] = getattr(item, "funcargs", {})
     for name, value in funcargs.items():
-        if isinstance(value, LiveServer):
+        if isinstance(value, LiveServer | RestartableServer):
             report.sections.append((f"live server log ({name})", value.log()))

@@ -323,7 +323,7 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
 
 
-# The methods of PROTOCOL.md section 3.
+# The methods of OpenVidu's signaling (docs/protocol.md).
 
 
 @method("ping")
@@ -729,6 +729,8 @@ async def reconnect_stream(consumer: OpenViduConsumer, params: Params) -> Any:
 async def close_everything() -> None:
     """Forget every RPC session and peer of this process (tests, shutdown)."""
     from media.engine import reset_engine
+    from rooms.signaling import node_seats
 
+    await node_seats.stop()
     await registry.close()
     await reset_engine()

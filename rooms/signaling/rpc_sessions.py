@@ -47,6 +47,14 @@ class RpcSessions:
     def __len__(self) -> int:
         return len(self._sessions)
 
+    def seated(self) -> set[str]:
+        """The connection ids of the seats this process's sessions hold, in grace or not."""
+        return {
+            session.seat.connection_id
+            for session in self._sessions.values()
+            if session.seat is not None
+        }
+
     def rebind(self, session: RpcSession, channel_name: str) -> str | None:
         """Give the session to a new socket; returns the channel of the socket it had."""
         self.cancel_eviction(session)

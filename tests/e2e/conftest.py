@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from playwright.sync_api import expect
 
 from tests.browser import MEDIA_ENVIRONMENT, chromium
 from tests.live_server import LiveServer, attach_log, database_url, live_server
@@ -18,6 +19,9 @@ RECORDING = {"OPENVIDU_RECORDING": "true"}
 
 # How long a person would wait for something to appear before calling it broken.
 DEADLINE_MS = 20_000
+# Playwright's `expect` waits 5 s by default: too short on a loaded machine (a recording
+# that stops there may take longer), and a person waits as long for either.
+expect.set_options(timeout=DEADLINE_MS)
 
 # Every page remembers the peer connections and the camera and microphone tracks it made,
 # so a test can check that leaving released all of them.

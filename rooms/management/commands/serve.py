@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 from daphne.cli import CommandLineInterface
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from openvidu_site.addresses import default_allowed_hosts, local_url
+
+
+def follow_address(host: str, port: int) -> None:
+    """Make the defaults that come from HOST and PORT follow --host and --port.
+
+    The settings computed them from the environment before the command read its
+    arguments; a value the environment set stays as it is.
+    """
+    if os.environ.get("OPENVIDU_PUBLICURL") is None:
+        settings.OPENVIDU_PUBLICURL = local_url(host, port)
+        if os.environ.get("ALLOWED_HOSTS") is None:
+            settings.ALLOWED_HOSTS = default_allowed_hosts(host, settings.OPENVIDU_PUBLICURL)
+        if os.environ.get("CSRF_TRUSTED_ORIGINS") is None:
+            settings.CSRF_TRUSTED_ORIGINS = [settings.OPENVIDU_PUBLICURL]
+    rooms = getattr(settings, "ROOMS", {})
+    if rooms.get("NODE_ID") is None:
+        # Two servers of one machine on two ports are two nodes; a restart on the same
+        # port is the same node, which closes what it left behind.
+        settings.ROOMS = {**rooms, "NODE_ID": f"{socket.gethostname()}:{port}"}
 
 
 class Command(BaseCommand):
@@ -17,7 +40,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.PORT)
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
-        local = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+        follow_address(host, port)
+        local = local_url(host, port)
         secret = settings.OPENVIDU_SECRET
         shown = (
             secret if secret == settings.OPENVIDU_DEVELOPMENT_SECRET else "(from OPENVIDU_SECRET)"

@@ -17,7 +17,7 @@ export { parseToken } from "./token.js";
 
 export const SDK_VERSION = "2.32.2";
 const METADATA_SEPARATOR = "%/%";
-// OpenVidu's codes that mean something to a person (PROTOCOL.md §2).
+// OpenVidu's codes that mean something to a person (docs/protocol.md).
 const USER_UNAUTHORIZED = 401;
 const ROOM_NOT_FOUND = 202;
 const ROOM_CLOSED = 203;
@@ -463,7 +463,7 @@ export class Session extends EventTarget {
     const ping = () => {
       const socket = this._rpc;
       if (!socket?.isOpen) return;
-      // The first ping tells the server how often to expect them (PROTOCOL.md §2).
+      // The first ping tells the server how often to expect them (docs/protocol.md).
       const params = first ? { interval: this._pingIntervalMs } : {};
       first = false;
       socket.request("ping", params, { timeoutMs: 2 * this._pingIntervalMs }).catch((error) => {

@@ -1,4 +1,4 @@
-// JSON-RPC 2.0 over one WebSocket, in the flavour OpenVidu's server speaks (PROTOCOL.md §2):
+// JSON-RPC 2.0 over one WebSocket, in the flavour OpenVidu's server speaks (docs/protocol.md):
 // requests carry numeric ids, results and errors answer them, frames without an id are
 // notifications. One JsonRpcSocket is one WebSocket; the Session makes a new one when
 // it reconnects, and hands each the same id counter so ids keep increasing.

@@ -1,4 +1,4 @@
-// OpenVidu tokens: `ws[s]://host[:port][path]?sessionId=<id>&token=tok_...` (PROTOCOL.md §1).
+// OpenVidu tokens: `ws[s]://host[:port][path]?sessionId=<id>&token=tok_...` (docs/protocol.md).
 // The whole string is the credential; the host part says where the signaling socket is,
 // always at `/openvidu` on that host whatever path the token carries.
 

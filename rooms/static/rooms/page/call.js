@@ -9,11 +9,23 @@ import { Grid } from "./grid.js";
 import { seatOf } from "./names.js";
 import { PeopleList } from "./people.js";
 import { RecordingControl } from "./recording.js";
-import { requestSeat } from "./seats.js";
+import { SeatError, requestSeat } from "./seats.js";
 import { goneWords, joinErrorWords } from "./words.js";
 
 const LOCAL = "local";
 const LOCAL_SCREEN = "local-screen";
+// While the server is away, the page asks again this often (doubling up to the most).
+const REJOIN_FIRST_DELAY_MS = 500;
+const REJOIN_MAX_DELAY_MS = 2000;
+export const UNREACHABLE_WORDS = "The server can't be reached. Trying again…";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A failure that may go away by itself when the server answers again. */
+function isUnreachable(error) {
+  if (error instanceof SeatError) return error.status === 0 || error.status >= 500;
+  return ["unreachable", "timeout", "connection-lost", "not-connected"].includes(error?.reason);
+}
 
 export class Call {
   /**
@@ -62,6 +74,10 @@ export class Call {
     this._screen = null;
     this._name = "";
     this._devices = {};
+    // What we were sending, kept while connected, so a rejoin sends the same again.
+    this._wanted = { publishing: false, audioActive: true, videoActive: true };
+    this._localStream = null;
+    this._rejoining = false;
     this._ended = false;
     // Who was in the room before us is not news: only later arrivals are announced.
     this._announce = false;
@@ -87,6 +103,11 @@ export class Call {
   async join({ name, stream, cameraOn, microphoneOn, cameraId, microphoneId }) {
     this._name = name;
     this._devices = { cameraId, microphoneId };
+    this._wanted = {
+      publishing: stream.getTracks().length > 0,
+      audioActive: microphoneOn,
+      videoActive: cameraOn,
+    };
     try {
       await this._connect(name);
     } catch (error) {
@@ -104,6 +125,7 @@ export class Call {
 
   /** Leave the room (the Leave button). */
   async leave() {
+    this._leaving = true;
     this._buttons.leave.disabled = true;
     await this._stopScreen();
     await this.session?.disconnect();
@@ -139,6 +161,7 @@ export class Call {
   }
 
   async _publishCamera(stream, { audioActive, videoActive }) {
+    this._localStream = stream;
     if (stream.getTracks().length === 0) {
       this._grid.show(LOCAL, { name: this._name, local: true, mediaStream: null, hasAudio: false, hasVideo: false });
       this._syncControls();
@@ -255,7 +278,12 @@ export class Call {
       else this._showAlert(message);
     });
     on("sessionDisconnected", ({ reason }) => {
-      this._stopScreen().finally(() => this._end(reason));
+      if (session !== this.session) return;
+      // Lost, not sent away: a room page (by name) takes a new seat by itself as soon as
+      // the server answers again (after a restart the old seat is gone). An invitation
+      // works once, so its page ends here.
+      const rejoin = reason === "networkDisconnect" && this._config.mode === "name" && !this._leaving;
+      this._stopScreen().finally(() => (rejoin ? this._rejoin() : this._end(reason)));
     });
   }
 
@@ -395,6 +423,11 @@ export class Call {
 
   _syncControls() {
     const stream = this.session?.publisher;
+    if (this.session?.state === "connected") {
+      this._wanted = stream
+        ? { publishing: true, audioActive: stream.audioActive, videoActive: stream.videoActive }
+        : { ...this._wanted, publishing: false };
+    }
     const { microphone, camera, screen } = this._buttons;
     microphone.disabled = !stream?.hasAudio;
     const muted = !stream?.hasAudio || !stream.audioActive;
@@ -450,6 +483,53 @@ export class Call {
       });
     }
     this._people.render(people, me.role === "MODERATOR");
+  }
+
+  // Coming back after the server was away.
+
+  /**
+   * Take a new seat in the same room, with the same name, and send the same camera and
+   * microphone (the same devices, muted or not as they were), without a click. Until
+   * the server answers, the page says so and asks again every few seconds.
+   */
+  async _rejoin() {
+    if (this._rejoining || this._ended) return;
+    this._rejoining = true;
+    const wanted = this._wanted;
+    stopStream(this._localStream);
+    this._localStream = null;
+    this._grid.clear();
+    this._people.clear();
+    this._grid.show(LOCAL, { name: this._name, local: true, mediaStream: null, hasAudio: false, hasVideo: false });
+    this._state.textContent = "Trying again…";
+    this._showAlert(UNREACHABLE_WORDS);
+    this._announce = false;
+    let delay = REJOIN_FIRST_DELAY_MS;
+    for (;;) {
+      if (this._ended || this._leaving) return;
+      try {
+        await this._connect(this._name);
+        break;
+      } catch (error) {
+        if (!isUnreachable(error)) {
+          this._rejoining = false;
+          this._end("networkDisconnect");
+          return;
+        }
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, REJOIN_MAX_DELAY_MS);
+    }
+    this._rejoining = false;
+    this._state.textContent = "Connected";
+    this._hideAlert();
+    this._chat.notice("Back in the room.");
+    this._render();
+    if (!wanted.publishing) return this._syncControls();
+    const { stream, problem } = await openMedia(this._devices);
+    if (problem) this._showAlert(problem);
+    if (this.session?.state !== "connected") return stopStream(stream);
+    await this._publishCamera(stream, wanted);
   }
 
   // Ending.

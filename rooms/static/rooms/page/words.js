@@ -7,7 +7,7 @@ const LEFT_REASONS = {
   sessionClosedByServer: ["The room was closed", "The room's administrator closed the room."],
   networkDisconnect: [
     "Connection lost",
-    "The connection to the room was lost and could not be restored. Check your network, then join again.",
+    "The connection to the room was lost and could not be restored. Join again when the server answers.",
   ],
   openviduServerStopped: ["The server stopped", "The video server stopped. Try again in a moment."],
 };

@@ -13,7 +13,7 @@ import mimetypes
 import re
 import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import BinaryIO
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from recordings import service
+from recordings import files, service
 from recordings.models import Recording
 from recordings.properties import InvalidProperties
 from recordings.runtime import runtime
@@ -137,7 +137,7 @@ async def listing(request: HttpRequest) -> HttpResponse:
 async def recording_file(
     request: HttpRequest, recording_id: str, file_name: str
 ) -> HttpResponse | StreamingHttpResponse:
-    """A recording's file, with byte ranges so a browser can seek in it."""
+    """A file the recorder wrote for a recording, with byte ranges so a browser can seek."""
     if request.method not in ("GET", "HEAD"):
         return _error(request, 405, "Only GET and HEAD")
     if not settings.OPENVIDU_RECORDING_PUBLIC_ACCESS:
@@ -145,17 +145,21 @@ async def recording_file(
         # Operators logged in to the admin play recordings there without the secret.
         if refused is not None and not (await request.auser()).is_staff:
             return refused
-    directory = service.directory_of(recording_id).resolve()
-    path = (directory / file_name).resolve()
-    # No way out of the recording's folder, and no hidden files.
-    if path.parent != directory or file_name.startswith(".") or not path.is_file():
+    path = await database_sync_to_async(files.written_file)(recording_id, file_name)
+    opened = None if path is None else await asyncio.to_thread(files.open_written, path)
+    if opened is None:
         return _error(request, 404, f"No file {file_name} in recording {recording_id}")
-    return _ranged_response(request, path)
+    return _ranged_response(request, opened)
 
 
-def _ranged_response(request: HttpRequest, path: Path) -> HttpResponse | StreamingHttpResponse:
-    size = path.stat().st_size
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+def _ranged_response(
+    request: HttpRequest, opened: files.OpenedFile
+) -> HttpResponse | StreamingHttpResponse:
+    # A file object owns the descriptor from here: closed after the last chunk, or by
+    # the garbage collector if the client goes away before.
+    handle = open(opened.handle, "rb")  # noqa: SIM115
+    size = opened.size
+    content_type = mimetypes.guess_type(opened.name)[0] or "application/octet-stream"
     match = _RANGE.match(request.headers.get("Range", "").strip())
     status, first, last = 200, 0, size - 1
     if match is not None and (match[1] or match[2]):
@@ -165,12 +169,17 @@ def _ranged_response(request: HttpRequest, path: Path) -> HttpResponse | Streami
         else:  # "bytes=-N": the last N bytes
             first = max(0, size - int(match[2]))
         if first >= size or first > last:
+            handle.close()
             refused = HttpResponse(status=416)
             refused["Content-Range"] = f"bytes */{size}"
             return refused
         status = 206
     length = last - first + 1
-    body = _chunks(path, first, length) if request.method == "GET" else _nothing()
+    if request.method == "GET":
+        body: AsyncIterator[bytes] = _chunks(handle, first, length)
+    else:
+        handle.close()
+        body = _nothing()
     response = StreamingHttpResponse(body, status=status, content_type=content_type)
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
@@ -185,10 +194,9 @@ async def _nothing() -> AsyncIterator[bytes]:
 
 
 async def _chunks(
-    path: Path, first: int, remaining: int, size: int = 256 * 1024
+    handle: BinaryIO, first: int, remaining: int, size: int = 256 * 1024
 ) -> AsyncIterator[bytes]:
     """The bytes of a range, read in a thread chunk by chunk: the loop never waits on the disk."""
-    handle = await asyncio.to_thread(path.open, "rb")
     try:
         await asyncio.to_thread(handle.seek, first)
         while remaining > 0:

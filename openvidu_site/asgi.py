@@ -14,8 +14,13 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from rooms.checks import refuse_development_secrets  # noqa: E402
 from rooms.signaling.routing import websocket_urlpatterns  # noqa: E402
 from webhooks import dispatcher  # noqa: E402
+
+# Here, not only in manage.py's checks: daphne, uvicorn and gunicorn import this module
+# directly, and must not serve production traffic with a development secret.
+refuse_development_secrets()
 
 # Webhooks an earlier process queued and did not post go out now, not with the next event.
 dispatcher.start()

@@ -8,7 +8,6 @@ thread Django runs sync views and database calls in while they wait.
 from __future__ import annotations
 
 import asyncio
-import json
 import mimetypes
 import re
 import shutil
@@ -26,6 +25,7 @@ from recordings.models import Recording
 from recordings.properties import InvalidProperties
 from recordings.runtime import runtime
 from recordings.service import RecordingRefused
+from rooms import bounded_json
 from rooms.api.auth import secret_matches
 from rooms.api.errors import error_body
 from rooms.api.parsers import MAX_BODY_BYTES
@@ -71,9 +71,9 @@ async def start(request: HttpRequest) -> HttpResponse:
     if len(request.body) > MAX_BODY_BYTES:
         return _error(request, 400, f"The body is larger than {MAX_BODY_BYTES} bytes")
     try:
-        body = json.loads(request.body or b"{}")
-    except json.JSONDecodeError as error:
-        return _error(request, 400, f"The body is not JSON: {error.msg}")
+        body = bounded_json.loads(request.body or b"{}")
+    except bounded_json.InvalidJson as error:
+        return _error(request, 400, f"The body is {error}")
     if not isinstance(body, dict):
         return _error(request, 400, "The body must be a JSON object")
     session_id = body.get("session")

@@ -72,7 +72,10 @@ class RecordingPropertiesBody(_Body):
             raise serializers.ValidationError("must be made of a-z, A-Z, 0-9, '_', '-' and '~'")
         return value
 
-    def validate_resolution(self, value: str) -> str:
+    # DRF calls validate_<field> with None too: null is "use the default" here.
+    def validate_resolution(self, value: str | None) -> str | None:
+        if value is None:
+            return None
         width, _, height = value.partition("x")
         if not (width.isdigit() and height.isdigit()) or not (
             100 <= int(width) <= 1999 and 100 <= int(height) <= 1999
@@ -102,7 +105,9 @@ class SessionBody(_Body):
             )
         return value
 
-    def validate_mediaNode(self, value: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    def validate_mediaNode(self, value: dict[str, Any] | None) -> dict[str, Any] | None:  # noqa: N802
+        if value is None:
+            return None
         if not isinstance(value.get("id"), str):
             raise serializers.ValidationError("must be an object with a string 'id'")
         return value

@@ -300,6 +300,10 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def rooms_rpc_session_moved(self, event: dict[str, Any]) -> None:
         """Another socket took this RPC session over with `connect`: this one is stale."""
+        seat = self.seat
+        if seat is not None:
+            # The seat goes on with the other socket; this one must stop hearing its room.
+            await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
         self.rpc = registry.open(self.channel_name)
         await self.close(code=4001)
 
@@ -339,6 +343,13 @@ async def reconnect(consumer: OpenViduConsumer, params: Params) -> Any:
     previous = registry.get(session_id)
     if previous is None:
         raise RpcError(jsonrpc.RECONNECTION_ERROR, "reconnection error")
+    if previous is not consumer.rpc and consumer.seat is not None:
+        # One seat per socket: taking another session over would leave this one's seat
+        # with no socket to end it, active for ever.
+        raise RpcError(
+            jsonrpc.EXISTING_USER_IN_ROOM,
+            "This socket already holds a seat: leaveRoom before resuming another session",
+        )
     if previous is not consumer.rpc:
         registry.drop(consumer.rpc)
         stale = registry.rebind(previous, consumer.channel_name)

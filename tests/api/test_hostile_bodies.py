@@ -14,7 +14,20 @@ from rooms.bounded_json import MAX_DEPTH
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE: list[object] = [None, True, 0, -1, 1.5, "", "x" * 20_000, [], [None], {}, {"id": None}, [[[]]]]
+HOSTILE: list[object] = [
+    None,
+    True,
+    0,
+    -1,
+    1.5,
+    "",
+    "x" * 20_000,
+    [],
+    [None],
+    {},
+    {"id": None},
+    [[[]]],
+]
 # Each body serializer and an endpoint that reads it ({session} is an open room).
 ENDPOINTS = [
     (bodies.SessionBody, "/openvidu/api/sessions"),

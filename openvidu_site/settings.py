@@ -195,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The recordings and config/openvidu-publicurl are plain Django views (rooms.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rooms.api.schema.add_plain_views",
+    ],
 }
 
 # Media engine (the `media` app). ICE servers handed to aiortc and to browsers: none by

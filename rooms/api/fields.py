@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 
@@ -25,8 +26,22 @@ class StrictBooleanField(serializers.Field):  # type: ignore[type-arg]
         return bool(value)
 
 
+# Text that a database can store: PostgreSQL refuses NUL in a string.
+WITHOUT_NUL = r"^[^\x00]*$"
+
+
 class StrictCharField(serializers.CharField):
+    """A string; `pattern` (a regular expression) narrows it, and is shown in the schema."""
+
     default_error_messages = {"invalid": "must be a string"}
+
+    def __init__(
+        self, *, pattern: str = WITHOUT_NUL, pattern_message: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(
+            RegexValidator(pattern, message=pattern_message or "must not contain NUL characters")
+        )
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):

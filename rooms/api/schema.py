@@ -18,6 +18,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from recordings.properties import LAYOUTS, OUTPUT_MODES
+from rooms.api.fields import WITHOUT_NUL
+from rooms.api.requests import RESOLUTION
+
+RECORDING_NAME = r"^[a-zA-Z0-9_~-]*$"
+
 SECURITY_SCHEME = "OpenViduSecret"
 
 
@@ -125,19 +131,16 @@ def _recording_paths(prefix: str) -> dict[str, Any]:
                     "type": "object",
                     "required": ["session"],
                     "properties": {
-                        "session": {"type": "string"},
-                        "name": {"type": "string"},
-                        "outputMode": {
-                            "type": "string",
-                            "enum": ["COMPOSED", "COMPOSED_QUICK_START", "INDIVIDUAL"],
-                        },
+                        "session": {"type": "string", "minLength": 1, "maxLength": 100},
+                        "name": {"type": "string", "pattern": RECORDING_NAME, "maxLength": 200},
+                        "outputMode": {"type": "string", "enum": list(OUTPUT_MODES)},
                         "hasAudio": {"type": "boolean"},
                         "hasVideo": {"type": "boolean"},
-                        "recordingLayout": {"type": "string"},
-                        "customLayout": {"type": "string"},
-                        "resolution": {"type": "string"},
-                        "frameRate": {"type": "integer"},
-                        "shmSize": {"type": "integer"},
+                        "recordingLayout": {"type": "string", "enum": list(LAYOUTS)},
+                        "customLayout": {"type": "string", "pattern": WITHOUT_NUL},
+                        "resolution": {"type": "string", "pattern": RESOLUTION},
+                        "frameRate": {"type": "integer", "minimum": 1, "maximum": 120},
+                        "shmSize": {"type": "integer", "minimum": 134217728},
                         "ignoreFailedStreams": {"type": "boolean"},
                     },
                 }

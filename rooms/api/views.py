@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -25,16 +26,23 @@ from rooms.models import Connection, Room, Stream, Subscription
 
 OPENVIDU_VERSION = "2.32.2"
 
-_PENDING = OpenApiParameter(
-    "pendingConnections", bool, description="Also list connections whose token is not used yet"
-)
-_STATS = OpenApiParameter(
-    "webRtcStats", bool, description="Accepted for compatibility; stats are not collected yet"
-)
-
 
 _TRUE = ("true", "on", "yes", "1")
 _FALSE = ("false", "off", "no", "0")
+# Spring's spellings; an empty value means the default, as its defaultValue makes it.
+_FLAG_VALUES = ["", *_TRUE, *_FALSE]
+_PENDING = OpenApiParameter(
+    "pendingConnections",
+    str,
+    enum=_FLAG_VALUES,
+    description="Also list connections whose token is not used yet",
+)
+_STATS = OpenApiParameter(
+    "webRtcStats",
+    str,
+    enum=_FLAG_VALUES,
+    description="Accepted for compatibility; stats are not collected yet",
+)
 
 
 def _flag(request: Request, name: str, default: bool = False) -> bool:
@@ -312,6 +320,7 @@ class ConfigValueView(APIView):
         return Response(server_config()[self.key])
 
 
+@csrf_exempt  # no session, no state: any method but GET and HEAD is a 405, not a 403
 def public_url(request: HttpRequest) -> HttpResponse:
     """The public URL with a trailing slash, as plain text; needs no authentication."""
     if request.method not in ("GET", "HEAD"):

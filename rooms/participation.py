@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rooms import events, history, identifiers, services
+from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 
 
@@ -114,6 +115,7 @@ class Peer:
     streams: list[StreamInfo]
 
 
+@retrying
 @transaction.atomic
 def join(
     token: str, session_id: str, *, client_data: str, ip: str, platform: str
@@ -152,6 +154,7 @@ def join(
     return seat, peers
 
 
+@retrying
 @transaction.atomic
 def mint_subscriber(session_id: str) -> str:
     """A token for a caller that proved it holds the server secret (OpenVidu's `secret`)."""
@@ -166,6 +169,7 @@ def mint_subscriber(session_id: str) -> str:
 
 
 def _active(seat: Seat) -> Connection:
+    lock_room(seat.room_pk)
     connection = (
         Connection.objects.select_for_update()
         .select_related("room")
@@ -177,6 +181,7 @@ def _active(seat: Seat) -> Connection:
     return connection
 
 
+@retrying
 @transaction.atomic
 def publish(seat: Seat, properties: dict[str, Any]) -> StreamInfo:
     connection = _active(seat)
@@ -215,6 +220,7 @@ def find_stream(seat: Seat, stream_id: str) -> StreamInfo | None:
     return None if stream is None else StreamInfo.of(stream)
 
 
+@retrying
 @transaction.atomic
 def unpublish(
     seat: Seat, reason: str = "unpublish", stream_id: str | None = None
@@ -235,6 +241,7 @@ def unpublish(
     return info
 
 
+@retrying
 @transaction.atomic
 def subscribe(seat: Seat, stream_id: str) -> None:
     connection = _active(seat)
@@ -246,8 +253,10 @@ def subscribe(seat: Seat, stream_id: str) -> None:
         history.subscribed(connection, stream, subscription.created_at)
 
 
+@retrying
 @transaction.atomic
 def unsubscribe(seat: Seat, publisher_connection_id: str) -> None:
+    lock_room(seat.room_pk)
     services.close_subscriptions(
         Subscription.objects.filter(
             subscriber__connection_id=seat.connection_id,
@@ -259,6 +268,7 @@ def unsubscribe(seat: Seat, publisher_connection_id: str) -> None:
     )
 
 
+@retrying
 @transaction.atomic
 def change_stream(
     seat: Seat,
@@ -271,6 +281,7 @@ def change_stream(
     reason: str,
 ) -> None:
     """Record a change a publisher made to its stream and tell the room."""
+    lock_room(seat.room_pk)
     stream = (
         Stream.objects.select_for_update()
         .select_related("connection__room")
@@ -290,9 +301,11 @@ def change_stream(
     )
 
 
+@retrying
 @transaction.atomic
 def leave(seat: Seat, reason: str) -> bool:
     """The participant is gone (left, lost, evicted elsewhere); False if it was gone already."""
+    lock_room(seat.room_pk)
     connection = (
         Connection.objects.select_for_update()
         .select_related("room")
@@ -310,6 +323,7 @@ def leave(seat: Seat, reason: str) -> bool:
     return True
 
 
+@retrying
 @transaction.atomic
 def signal(seat: Seat | None, room_pk: int, to: list[str], type_: str, data: str) -> list[str]:
     """Send a message to some participants (all when `to` is empty); returns the recipients.

@@ -384,6 +384,13 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
             jsonrpc.USER_METADATA_FORMAT_INVALID,
             f"metadata is longer than {MAX_CLIENT_DATA} characters",
         )
+    # As OpenVidu: the session first (202 when it is not open: never opened, or closed,
+    # its tokens with it), then the token (401), then a close racing the join (203).
+    if not await database_sync_to_async(_is_open)(session_id):
+        raise RpcError(
+            jsonrpc.ROOM_NOT_FOUND,
+            f"Unable to join session. Session {session_id} cannot be found",
+        )
     if secret and secret == settings.OPENVIDU_SECRET:
         try:
             token = await database_sync_to_async(participation.mint_subscriber)(session_id)
@@ -411,6 +418,10 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
     if seat.recording is not None and consumer._told_of_recordings():
         result["recordingId"], result["recordingName"] = seat.recording
     return result
+
+
+def _is_open(session_id: str) -> bool:
+    return services.find_open_room(session_id) is not None
 
 
 def _group_of_token(token: str) -> str | None:

@@ -13,6 +13,10 @@ application without limit, so a client that sends faster than the server answers
 (or never reads the answers, which stalls them) is closed the same way past
 MAX_QUEUED_BYTES or MAX_QUEUED_FRAMES waiting for the application.
 
+A message over Daphne's size limit (1 MiB) made autobahn close the socket with no
+answer; here its bytes are dropped as they come and the client gets the JSON-RPC error
+any oversized frame gets (-32600), on a socket that stays open.
+
 A frame sent after the socket closed (a notification racing a client that went away)
 raises autobahn's `Disconnected` inside the application; it is dropped here instead,
 as nobody can receive it.
@@ -23,9 +27,12 @@ covers each one.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from typing import Any
+
+from rooms.signaling import jsonrpc
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +93,11 @@ def install() -> None:
         return
     original_send = WebSocketProtocol.serverSend
     original_receive = WebSocketProtocol.onMessage
+    original_begin = WebSocketProtocol.onMessageBegin
+    original_frame_data = WebSocketProtocol.onMessageFrameData
+    original_frame_end = WebSocketProtocol.onMessageFrameEnd
+    original_end = WebSocketProtocol.onMessageEnd
+    WebSocketProtocol._oversized = False
 
     def server_send(self: Any, content: Any, binary: bool = False) -> None:
         if self.state not in (self.STATE_CONNECTING, self.STATE_OPEN):
@@ -110,6 +122,41 @@ def install() -> None:
             self.application_queue.put_nowait({"type": "websocket.disconnect", "code": CLOSE_CODE})
             _cut(self, FLOOD_REASON, size, frames)
 
+    def max_message_size_exceeded(self: Any, size: int, limit: int, reason: str) -> None:
+        if not self._oversized:
+            logger.info("dropping a message over %d bytes from %s", limit, self.client_addr)
+        self._oversized = True
+
+    def on_message_begin(self: Any, is_binary: bool) -> None:
+        self._oversized = False
+        original_begin(self, is_binary)
+
+    def on_message_frame_data(self: Any, payload: bytes) -> None:
+        if not self._oversized:
+            original_frame_data(self, payload)
+
+    def on_message_frame_end(self: Any) -> None:
+        if self._oversized:
+            self.frame_data = None
+            return
+        original_frame_end(self)
+
+    def on_message_end(self: Any) -> None:
+        if not self._oversized:
+            original_end(self)
+            return
+        self._oversized, self.message_data = False, None
+        refusal = jsonrpc.RpcError(
+            jsonrpc.INVALID_REQUEST,
+            f"The message is larger than {self.factory.server_class.websocket_max_message_size} bytes",
+        )
+        server_send(self, json.dumps(jsonrpc.error(None, refusal), separators=(",", ":")))
+
     server_send.bounded = True  # type: ignore[attr-defined]
     WebSocketProtocol.serverSend = server_send
     WebSocketProtocol.onMessage = on_message
+    WebSocketProtocol._max_message_size_exceeded = max_message_size_exceeded
+    WebSocketProtocol.onMessageBegin = on_message_begin
+    WebSocketProtocol.onMessageFrameData = on_message_frame_data
+    WebSocketProtocol.onMessageFrameEnd = on_message_frame_end
+    WebSocketProtocol.onMessageEnd = on_message_end

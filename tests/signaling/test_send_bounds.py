@@ -71,6 +71,40 @@ def _frame(text: str) -> bytes:
     return header + mask + masked
 
 
+def _read_frame(client: socket.socket) -> str:
+    """One unmasked text frame from the server."""
+
+    def exactly(count):
+        data = b""
+        while len(data) < count:
+            chunk = client.recv(count - len(data))
+            assert chunk, "the server closed the socket"
+            data += chunk
+        return data
+
+    first, second = exactly(2)
+    assert first & 0x0F == 0x1, f"not a text frame: opcode {first & 0x0F}"
+    length = second & 0x7F
+    if length == 126:
+        length = struct.unpack("!H", exactly(2))[0]
+    elif length == 127:
+        length = struct.unpack("!Q", exactly(8))[0]
+    return exactly(length).decode()
+
+
+def test_a_message_over_daphnes_limit_gets_a_json_rpc_error(server: LiveServer):
+    client = _open_socket(server.port)
+    huge = {"jsonrpc": "2.0", "id": 1, "method": "ping", "pad": "x" * (3 * MB)}
+    client.sendall(_frame(json.dumps(huge)))
+    answer = json.loads(_read_frame(client))
+    assert answer["error"]["code"] == -32600
+    assert "larger than" in answer["error"]["message"]
+    # The socket stays open and the next frame is read as usual.
+    client.sendall(_frame(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "ping"})))
+    assert json.loads(_read_frame(client))["result"]["value"] == "pong"
+    client.close()
+
+
 def _rss(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:

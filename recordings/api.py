@@ -26,7 +26,8 @@ from recordings.properties import InvalidProperties
 from recordings.runtime import runtime
 from recordings.service import RecordingRefused
 from rooms import bounded_json
-from rooms.api.auth import secret_matches
+from rooms.api.auth import check_secret
+from rooms.api.auth_throttle import TooManyFailures
 from rooms.api.errors import error_body
 from rooms.api.parsers import MAX_BODY_BYTES
 
@@ -40,7 +41,12 @@ def _error(
 
 
 def _unauthorized(request: HttpRequest) -> HttpResponse | None:
-    verdict = secret_matches(request.headers.get("Authorization", "").encode())
+    try:
+        verdict = check_secret(request)
+    except TooManyFailures as locked:
+        response = _error(request, 429, "Too many failed authentications from this address")
+        response["Retry-After"] = str(int(locked.wait))
+        return response
     if verdict:
         return None
     response = _error(request, 401, "Wrong user or secret: use OPENVIDUAPP and the OPENVIDU_SECRET")

@@ -9,6 +9,7 @@ into OpenVidu notifications for its own client.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import time
@@ -391,7 +392,7 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
             jsonrpc.ROOM_NOT_FOUND,
             f"Unable to join session. Session {session_id} cannot be found",
         )
-    if secret and secret == settings.OPENVIDU_SECRET:
+    if secret and hmac.compare_digest(secret.encode(), settings.OPENVIDU_SECRET.encode()):
         try:
             token = await database_sync_to_async(participation.mint_subscriber)(session_id)
         except services.RoomIsClosed as failure:

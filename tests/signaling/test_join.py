@@ -79,7 +79,9 @@ async def test_an_unknown_or_foreign_token_is_refused(rpc_clients, invite):
 async def test_a_session_that_is_not_open_is_202_whatever_the_token(rpc_clients, invite):
     """OpenVidu looks the session up first: a closed one is gone, its tokens with it."""
     token = await invite("gone")
-    await database_sync_to_async(lambda: services.close_room(services.find_open_room("gone")))()
+    room = await database_sync_to_async(services.find_open_room)("gone")
+    assert room is not None
+    await database_sync_to_async(services.close_room)(room)
     client = await rpc_clients()
     for session, used in (("gone", token), ("never", "tok_Nope00000000000")):
         with pytest.raises(RpcFailure) as failure:

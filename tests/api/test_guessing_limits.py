@@ -75,7 +75,9 @@ def test_the_right_secret_is_not_counted(server):
 def _log_in(opener, url, username, password):
     status, _, page = _call(opener, url)
     assert status == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None
+    token = found[1]
     form = urllib.parse.urlencode(
         {"username": username, "password": password, "csrfmiddlewaretoken": token, "next": "/"}
     ).encode()

@@ -27,10 +27,12 @@ def _watched(new_page):
     page = new_page()
     page.add_init_script(COLLECT_VIOLATIONS)
     blocked: list[str] = []
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and blocked.append(message.text),
-    )
+
+    def note(message):
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
+
+    page.on("console", note)
     return page, blocked
 
 

@@ -31,9 +31,21 @@ def _environment(**variables):
     return environment
 
 
-def _daphne(environment):
-    """Daphne as a deployment starts it, given a minute at most to refuse."""
+def _run(command, environment):
+    """A process as a deployment starts it, given a minute at most to refuse."""
     return subprocess.run(
+        command,
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _daphne(environment):
+    return _run(
         [
             sys.executable,
             "-m",
@@ -44,13 +56,13 @@ def _daphne(environment):
             "0",
             "openvidu_site.asgi:application",
         ],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        environment,
     )
+
+
+def _import_the_application(environment):
+    """What uvicorn and gunicorn's uvicorn workers do: import the module."""
+    return _run([sys.executable, "-c", "import openvidu_site.asgi"], environment)
 
 
 def test_daphne_refuses_both_development_secrets():
@@ -75,16 +87,7 @@ def test_daphne_refuses_either_development_secret(variables, refused):
 
 
 def test_importing_the_application_refuses_them_too():
-    """What uvicorn and gunicorn's uvicorn workers do: import the module."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import openvidu_site.asgi"],
-        cwd=BASE_DIR,
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _import_the_application(_environment())
     assert result.returncode != 0
     assert "Refusing to serve with DEBUG off" in result.stderr
 
@@ -101,13 +104,5 @@ def test_daphne_serves_in_production_with_real_secrets():
 
 
 def test_development_mode_keeps_the_development_secrets():
-    result = subprocess.run(
-        [sys.executable, "-c", "import openvidu_site.asgi"],
-        cwd=BASE_DIR,
-        env=_environment(DEBUG="true"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _import_the_application(_environment(DEBUG="true"))
     assert result.returncode == 0, result.stderr

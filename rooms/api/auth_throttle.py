@@ -23,8 +23,16 @@ class TooManyFailures(Exception):
         self.wait = wait
 
 
+# For a Django project that installs rooms without setting the rate.
+DEFAULT_RATE = "20/min"
+
+
 class AuthenticationFailureThrottle(SimpleRateThrottle):
     scope = "authentication_failure"
+
+    def get_rate(self) -> str | None:
+        rates: dict[str, str | None] = self.THROTTLE_RATES
+        return rates.get(self.scope, DEFAULT_RATE)
 
     def __init__(self) -> None:
         super().__init__()

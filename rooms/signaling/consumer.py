@@ -305,6 +305,10 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if seat is not None:
             # The seat goes on with the other socket; this one must stop hearing its room.
             await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
+        if self._watchdog is not None:
+            # Its pings watch the other socket now: this one's watchdog must not end the seat.
+            self._watchdog.cancel()
+            self._watchdog = None
         self.rpc = registry.open(self.channel_name)
         await self.close(code=4001)
 

@@ -105,6 +105,17 @@ def test_a_message_over_daphnes_limit_gets_a_json_rpc_error(server: LiveServer):
     client.close()
 
 
+def _close_frame() -> bytes:
+    """A masked close frame with code 1000."""
+    mask = os.urandom(4)
+    payload = struct.pack("!H", 1000)
+    return (
+        struct.pack("!BB", 0x88, 0x80 | len(payload))
+        + mask
+        + bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+    )
+
+
 def _rss(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -155,10 +166,12 @@ def test_a_client_that_does_not_read_is_cut_off_and_its_memory_comes_back(server
 def test_two_hundred_sockets_dropping_at_once_leave_no_traceback(server: LiveServer):
     sockets = [_open_socket(server.port) for _ in range(200)]
     ping = _frame(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}))
+    close = _close_frame()
+    for index, client in enumerate(sockets):
+        # Half say goodbye (a close frame right behind their requests), half just drop
+        # (RST): answers are on their way to both.
+        client.sendall(ping * 5 + (close if index % 2 else b""))
     for client in sockets:
-        client.sendall(ping * 5)
-    for client in sockets:
-        # An abrupt drop (RST), with answers still on their way.
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()
     _wait_for(lambda: server.log().count("WSDISCONNECT") >= 200)

@@ -123,9 +123,11 @@ async def detail(request: HttpRequest, recording_id: str) -> HttpResponse:
         return JsonResponse(service.json_of(recording))
     if recording.is_active:
         return _error(request, 409, f"Recording {recording_id} is in progress: stop it first")
-    await sync_to_async(shutil.rmtree, thread_sensitive=False)(
-        service.directory_of(recording_id), True
-    )
+    try:
+        folder = service.directory_of(recording.recording_id)
+    except ValueError:
+        return _error(request, 404, f"Recording {recording_id} not found")
+    await sync_to_async(shutil.rmtree, thread_sensitive=False)(folder, True)
     await database_sync_to_async(recording.delete)()
     return HttpResponse(status=204)
 

@@ -38,15 +38,15 @@ def written_file(recording_id: str, file_name: str) -> Path | None:
     if recording is None:
         return None
     written = {name for name in (recording.file_name, recording.thumbnail_name) if name}
-    if file_name not in written or not _plain_name(file_name):
+    if file_name not in written or not plain_name(file_name):
         return None
     root = Path(settings.OPENVIDU_RECORDING_PATH)
-    if not _plain_name(recording.recording_id):
+    if not plain_name(recording.recording_id):
         return None
     return root / recording.recording_id / file_name
 
 
-def _plain_name(name: str) -> bool:
+def plain_name(name: str) -> bool:
     """One path component that stays where it is put: no separator, no dot names."""
     return (
         bool(name)

@@ -132,6 +132,18 @@ async def test_no_url_reads_a_file_the_recorder_did_not_write(recordings, settin
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("spelling", ["%2e%2e", "..", ".%2e"])
+async def test_deleting_a_recording_named_dot_dot_deletes_nothing_outside(recordings, spelling):
+    """A row named `..` (written some other way) must not make DELETE remove var/."""
+    response = await AsyncClient().delete(
+        f"/openvidu/api/recordings/{spelling}", headers=AUTHORIZED
+    )
+    assert response.status_code == 404
+    assert (recordings.parent / "db.sqlite3").read_bytes() == SECRET_BYTES
+    assert (recordings / "rec" / "rec.mp4").exists()
+
+
+@pytest.mark.asyncio
 async def test_the_absolute_recordings_path_in_the_url_is_refused(recordings):
     client = AsyncClient()
     for path in (

@@ -74,7 +74,3 @@ class EnumField(serializers.Field):  # type: ignore[type-arg]
 
     def to_representation(self, value: Any) -> str:
         return str(value)
-
-
-class StrictDictField(serializers.DictField):
-    default_error_messages = {"not_a_dict": "must be a JSON object"}

@@ -15,8 +15,17 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from rooms.signaling.node_seats import NodeSeats  # noqa: E402
+from rooms.checks import refuse_development_secrets  # noqa: E402
+from rooms.signaling import send_bounds  # noqa: E402
 from rooms.signaling.routing import websocket_urlpatterns  # noqa: E402
 from webhooks import dispatcher  # noqa: E402
+
+# Here, not only in manage.py's checks: daphne, uvicorn and gunicorn import this module
+# directly, and must not serve production traffic with a development secret.
+refuse_development_secrets()
+
+# Daphne queues without limit what a client does not read (rooms.signaling.send_bounds).
+send_bounds.install()
 
 # Webhooks an earlier process queued and did not post go out now, not with the next event.
 dispatcher.start()

@@ -66,11 +66,20 @@ INSTALLED_APPS = [
     "media",
     "webhooks",
     "recordings",
+    # Locks out an address after failed logins to the admin and the site (docs/deployment.md).
+    "axes",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [
     "rooms.deprecated_paths.DeprecatedPathsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may refuse a request with an HTML page (CSRF, body limits).
+    "rooms.json_errors.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +88,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "openvidu_site.urls"
@@ -127,6 +139,13 @@ DATABASES = {"default": _database(env_optional("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")
+# The cache holds the counts of failed logins and authentications: shared by every
+# process through Redis when there is one, per process otherwise.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL is not None and urlsplit(REDIS_URL).scheme in ("redis", "rediss", "unix"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 CHANNEL_LAYERS = channel_layers(REDIS_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,6 +179,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "rooms.api.errors.openvidu_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # Failed authentications with the secret, per address (rooms/api/auth_throttle.py).
+    "DEFAULT_THROTTLE_RATES": {
+        "authentication_failure": env_str("REST_AUTH_FAILURE_RATE", "20/min"),
+    },
+    # The client's address is REMOTE_ADDR: an X-Forwarded-For header from the client is
+    # not believed (behind a proxy, Daphne's --proxy-headers sets REMOTE_ADDR).
+    "NUM_PROXIES": 0,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -175,6 +201,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The recordings and config/openvidu-publicurl are plain Django views (rooms.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rooms.api.schema.add_plain_views",
+    ],
 }
 
 # Media engine (the `media` app). ICE servers handed to aiortc and to browsers: none by
@@ -227,6 +258,50 @@ ROOMS = {
     # None: the host name (`manage.py serve`: host name and port).
     "NODE_ID": env_optional("ROOMS_NODE_ID"),
 }
+
+# Security of the pages in production (docs/deployment.md).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    # The proxy terminates TLS and says so; only trust this behind a proxy that sets it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+_https = urlsplit(OPENVIDU_PUBLICURL).scheme == "https"
+# Over https in production: cookies only over TLS, and browsers told to stay on https.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https and not DEBUG
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 31_536_000 if _https and not DEBUG else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_HTTPONLY = True
+# The pages' scripts get the CSRF token from the page, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# django-csp: scripts and styles from this server only. The signaling socket may be on
+# the public URL's host, which is not always the page's.
+_socket_origin = ("wss://" if _https else "ws://") + urlsplit(OPENVIDU_PUBLICURL).netloc
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'", _socket_origin],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# django-axes: an address that fails to log in this many times waits an hour.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -79,7 +80,8 @@ class RecordingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         import shutil
 
-        shutil.rmtree(service.directory_of(obj.recording_id), ignore_errors=True)
+        with contextlib.suppress(ValueError):  # a name that is not a folder of its own
+            shutil.rmtree(service.directory_of(obj.recording_id), ignore_errors=True)
         super().delete_model(request, obj)
 
 

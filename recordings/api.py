@@ -8,12 +8,11 @@ thread Django runs sync views and database calls in while they wait.
 from __future__ import annotations
 
 import asyncio
-import json
 import mimetypes
 import re
 import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import BinaryIO
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
@@ -21,12 +20,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from recordings import service
+from recordings import files, service
 from recordings.models import Recording
 from recordings.properties import InvalidProperties
 from recordings.runtime import runtime
 from recordings.service import RecordingRefused
-from rooms.api.auth import secret_matches
+from rooms import bounded_json
+from rooms.api.auth import check_secret
+from rooms.api.auth_throttle import TooManyFailures
 from rooms.api.errors import error_body
 from rooms.api.parsers import MAX_BODY_BYTES
 
@@ -40,7 +41,12 @@ def _error(
 
 
 def _unauthorized(request: HttpRequest) -> HttpResponse | None:
-    verdict = secret_matches(request.headers.get("Authorization", "").encode())
+    try:
+        verdict = check_secret(request)
+    except TooManyFailures as locked:
+        response = _error(request, 429, "Too many failed authentications from this address")
+        response["Retry-After"] = str(int(locked.wait))
+        return response
     if verdict:
         return None
     response = _error(request, 401, "Wrong user or secret: use OPENVIDUAPP and the OPENVIDU_SECRET")
@@ -71,9 +77,9 @@ async def start(request: HttpRequest) -> HttpResponse:
     if len(request.body) > MAX_BODY_BYTES:
         return _error(request, 400, f"The body is larger than {MAX_BODY_BYTES} bytes")
     try:
-        body = json.loads(request.body or b"{}")
-    except json.JSONDecodeError as error:
-        return _error(request, 400, f"The body is not JSON: {error.msg}")
+        body = bounded_json.loads(request.body or b"{}")
+    except bounded_json.InvalidJson as error:
+        return _error(request, 400, f"The body is {error}")
     if not isinstance(body, dict):
         return _error(request, 400, "The body must be a JSON object")
     session_id = body.get("session")
@@ -117,9 +123,11 @@ async def detail(request: HttpRequest, recording_id: str) -> HttpResponse:
         return JsonResponse(service.json_of(recording))
     if recording.is_active:
         return _error(request, 409, f"Recording {recording_id} is in progress: stop it first")
-    await sync_to_async(shutil.rmtree, thread_sensitive=False)(
-        service.directory_of(recording_id), True
-    )
+    try:
+        folder = service.directory_of(recording.recording_id)
+    except ValueError:
+        return _error(request, 404, f"Recording {recording_id} not found")
+    await sync_to_async(shutil.rmtree, thread_sensitive=False)(folder, True)
     await database_sync_to_async(recording.delete)()
     return HttpResponse(status=204)
 
@@ -137,7 +145,7 @@ async def listing(request: HttpRequest) -> HttpResponse:
 async def recording_file(
     request: HttpRequest, recording_id: str, file_name: str
 ) -> HttpResponse | StreamingHttpResponse:
-    """A recording's file, with byte ranges so a browser can seek in it."""
+    """A file the recorder wrote for a recording, with byte ranges so a browser can seek."""
     if request.method not in ("GET", "HEAD"):
         return _error(request, 405, "Only GET and HEAD")
     if not settings.OPENVIDU_RECORDING_PUBLIC_ACCESS:
@@ -145,17 +153,21 @@ async def recording_file(
         # Operators logged in to the admin play recordings there without the secret.
         if refused is not None and not (await request.auser()).is_staff:
             return refused
-    directory = service.directory_of(recording_id).resolve()
-    path = (directory / file_name).resolve()
-    # No way out of the recording's folder, and no hidden files.
-    if path.parent != directory or file_name.startswith(".") or not path.is_file():
+    path = await database_sync_to_async(files.written_file)(recording_id, file_name)
+    opened = None if path is None else await asyncio.to_thread(files.open_written, path)
+    if opened is None:
         return _error(request, 404, f"No file {file_name} in recording {recording_id}")
-    return _ranged_response(request, path)
+    return _ranged_response(request, opened)
 
 
-def _ranged_response(request: HttpRequest, path: Path) -> HttpResponse | StreamingHttpResponse:
-    size = path.stat().st_size
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+def _ranged_response(
+    request: HttpRequest, opened: files.OpenedFile
+) -> HttpResponse | StreamingHttpResponse:
+    # A file object owns the descriptor from here: closed after the last chunk, or by
+    # the garbage collector if the client goes away before.
+    handle = open(opened.handle, "rb")  # noqa: SIM115
+    size = opened.size
+    content_type = mimetypes.guess_type(opened.name)[0] or "application/octet-stream"
     match = _RANGE.match(request.headers.get("Range", "").strip())
     status, first, last = 200, 0, size - 1
     if match is not None and (match[1] or match[2]):
@@ -165,12 +177,17 @@ def _ranged_response(request: HttpRequest, path: Path) -> HttpResponse | Streami
         else:  # "bytes=-N": the last N bytes
             first = max(0, size - int(match[2]))
         if first >= size or first > last:
+            handle.close()
             refused = HttpResponse(status=416)
             refused["Content-Range"] = f"bytes */{size}"
             return refused
         status = 206
     length = last - first + 1
-    body = _chunks(path, first, length) if request.method == "GET" else _nothing()
+    if request.method == "GET":
+        body: AsyncIterator[bytes] = _chunks(handle, first, length)
+    else:
+        handle.close()
+        body = _nothing()
     response = StreamingHttpResponse(body, status=status, content_type=content_type)
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
@@ -185,10 +202,9 @@ async def _nothing() -> AsyncIterator[bytes]:
 
 
 async def _chunks(
-    path: Path, first: int, remaining: int, size: int = 256 * 1024
+    handle: BinaryIO, first: int, remaining: int, size: int = 256 * 1024
 ) -> AsyncIterator[bytes]:
     """The bytes of a range, read in a thread chunk by chunk: the loop never waits on the disk."""
-    handle = await asyncio.to_thread(path.open, "rb")
     try:
         await asyncio.to_thread(handle.seek, first)
         while remaining > 0:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from recordings import files
 from recordings.models import Recording
 from recordings.properties import RecordingProperties
 from rooms import events, history
@@ -39,6 +40,13 @@ class Plan:
 
 
 def directory_of(recording_id: str) -> Path:
+    """The recording's own folder; ValueError for an id that would point elsewhere.
+
+    Ids are made from session ids, which cannot hold such names; this guards what
+    deletes folders against a row written some other way.
+    """
+    if not files.plain_name(recording_id):
+        raise ValueError(f"{recording_id!r} is not a recording folder's name")
     return Path(settings.OPENVIDU_RECORDING_PATH) / recording_id
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register(deploy=False)
@@ -30,3 +31,15 @@ def development_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
             )
         )
     return problems
+
+
+def refuse_development_secrets() -> None:
+    """Stop a server from starting in production with a development secret.
+
+    System checks run only through manage.py; a server started directly (daphne,
+    uvicorn or gunicorn on the ASGI application) calls this when it imports the app.
+    """
+    problems = development_secrets()
+    if problems:
+        lines = "\n".join(f"  {problem.id}: {problem.msg}. {problem.hint}" for problem in problems)
+        raise ImproperlyConfigured(f"Refusing to serve with DEBUG off:\n{lines}")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rooms import events, history, identifiers, nodes, seat_data, services
+from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 
 
@@ -118,6 +119,7 @@ class Peer:
     streams: list[StreamInfo]
 
 
+@retrying
 @transaction.atomic
 def join(
     token: str, session_id: str, *, client_data: str, ip: str, platform: str
@@ -172,6 +174,7 @@ def join(
     return seat, peers
 
 
+@retrying
 @transaction.atomic
 def mint_subscriber(session_id: str) -> str:
     """A token for a caller that proved it holds the server secret (OpenVidu's `secret`)."""
@@ -186,6 +189,7 @@ def mint_subscriber(session_id: str) -> str:
 
 
 def _active(seat: Seat) -> Connection:
+    lock_room(seat.room_pk)
     connection = (
         Connection.objects.select_for_update()
         .select_related("room")
@@ -197,6 +201,7 @@ def _active(seat: Seat) -> Connection:
     return connection
 
 
+@retrying
 @transaction.atomic
 def publish(seat: Seat, properties: dict[str, Any]) -> StreamInfo:
     connection = _active(seat)
@@ -235,6 +240,7 @@ def find_stream(seat: Seat, stream_id: str) -> StreamInfo | None:
     return None if stream is None else StreamInfo.of(stream)
 
 
+@retrying
 @transaction.atomic
 def unpublish(
     seat: Seat, reason: str = "unpublish", stream_id: str | None = None
@@ -255,6 +261,7 @@ def unpublish(
     return info
 
 
+@retrying
 @transaction.atomic
 def subscribe(seat: Seat, stream_id: str) -> None:
     connection = _active(seat)
@@ -266,8 +273,10 @@ def subscribe(seat: Seat, stream_id: str) -> None:
         history.subscribed(connection, stream, subscription.created_at)
 
 
+@retrying
 @transaction.atomic
 def unsubscribe(seat: Seat, publisher_connection_id: str) -> None:
+    lock_room(seat.room_pk)
     services.close_subscriptions(
         Subscription.objects.filter(
             subscriber__connection_id=seat.connection_id,
@@ -279,6 +288,7 @@ def unsubscribe(seat: Seat, publisher_connection_id: str) -> None:
     )
 
 
+@retrying
 @transaction.atomic
 def change_stream(
     seat: Seat,
@@ -291,6 +301,7 @@ def change_stream(
     reason: str,
 ) -> None:
     """Record a change a publisher made to its stream and tell the room."""
+    lock_room(seat.room_pk)
     stream = (
         Stream.objects.select_for_update()
         .select_related("connection__room")
@@ -315,9 +326,18 @@ def leave(seat: Seat, reason: str) -> bool:
     return leave_seat(seat.connection_id, reason)
 
 
+@retrying
 @transaction.atomic
 def leave_seat(connection_id: str, reason: str) -> bool:
     """`leave` for a seat known by its id only (the seat sweep of rooms/signaling)."""
+    room_pk = (
+        Connection.objects.filter(connection_id=connection_id)
+        .values_list("room_id", flat=True)
+        .first()
+    )
+    if room_pk is None:
+        return False
+    lock_room(room_pk)
     connection = (
         Connection.objects.select_for_update()
         .select_related("room")
@@ -335,6 +355,7 @@ def leave_seat(connection_id: str, reason: str) -> bool:
     return True
 
 
+@retrying
 @transaction.atomic
 def signal(
     seat: Seat | None, room_pk: int, to: list[str], type_: str | None, data: str | None

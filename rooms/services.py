@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from rooms import events, history, identifiers
+from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 
 if TYPE_CHECKING:
@@ -111,10 +112,11 @@ def create_room(properties: RoomProperties, owner: User | None = None) -> Room:
     return room
 
 
+@retrying
 @transaction.atomic
 def close_room(room: Room, reason: str = Reason.SESSION_CLOSED_BY_SERVER) -> bool:
     """Close the room and every seat in it; False when it was closed already."""
-    locked = Room.objects.select_for_update().get(pk=room.pk)
+    locked = lock_room(room.pk)
     if locked.closed_at is not None:
         return False
     now = timezone.now()
@@ -132,13 +134,14 @@ def close_room(room: Room, reason: str = Reason.SESSION_CLOSED_BY_SERVER) -> boo
     return True
 
 
+@retrying
 @transaction.atomic
 def create_connection(
     room: Room, properties: ConnectionProperties, user: User | None = None
 ) -> Connection:
     """Invite a participant: a pending seat with a fresh single-use token."""
     # Locking the room orders this after a concurrent close_room.
-    locked = Room.objects.select_for_update().get(pk=room.pk)
+    locked = lock_room(room.pk)
     if locked.closed_at is not None:
         raise RoomIsClosed(f"Session {room.session_id} is closed")
     token = None
@@ -172,6 +175,7 @@ def room_connections(room: Room, *, include_pending: bool = True) -> QuerySet[Co
     return room.connections.filter(status__in=statuses)
 
 
+@retrying
 @transaction.atomic
 def destroy_connection(
     connection: Connection, reason: str = Reason.FORCE_DISCONNECT_BY_SERVER
@@ -181,7 +185,9 @@ def destroy_connection(
     When the evicted participant was the last one in the room, the room closes, as
     OpenVidu closes a session its last participant leaves.
     """
-    locked = Connection.objects.select_for_update().select_related("room").get(pk=connection.pk)
+    room = lock_room(connection.room_id)
+    locked = Connection.objects.select_for_update().get(pk=connection.pk)
+    locked.room = room
     if locked.status == Connection.Status.CLOSED:
         return False
     was_active = locked.is_active
@@ -250,6 +256,7 @@ class InvalidToken(RoomError):
     pass
 
 
+@retrying
 @transaction.atomic
 def join_with_token(
     token: str,
@@ -261,11 +268,14 @@ def join_with_token(
     node: str = "",
 ) -> Connection:
     """Take the seat a token invites to; a token works once, and not after it is revoked."""
-    connection = (
-        Connection.objects.select_for_update().select_related("room").filter(token=token).first()
-    )
+    room_pk = Connection.objects.filter(token=token).values_list("room_id", flat=True).first()
+    if room_pk is None:
+        raise InvalidToken(f"Token {token} is not valid")
+    room = lock_room(room_pk)
+    connection = Connection.objects.select_for_update().filter(token=token).first()
     if connection is None or connection.status != Connection.Status.PENDING:
         raise InvalidToken(f"Token {token} is not valid")
+    connection.room = room
     if connection.room.closed_at is not None:
         raise RoomIsClosed(f"Session {connection.room.session_id} is closed")
     connection.status = Connection.Status.ACTIVE
@@ -280,9 +290,12 @@ def join_with_token(
     return connection
 
 
+@retrying
 @transaction.atomic
 def unpublish_stream(stream: Stream, reason: str = Reason.FORCE_UNPUBLISH_BY_SERVER) -> bool:
     """Stop a published stream and everyone's subscription to it; False if already stopped."""
+    room_pk = Stream.objects.filter(pk=stream.pk).values_list("connection__room_id", flat=True)
+    lock_room(room_pk.get())
     locked = Stream.objects.select_for_update().select_related("connection__room").get(pk=stream.pk)
     if locked.closed_at is not None:
         return False

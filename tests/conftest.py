@@ -100,6 +100,20 @@ def _fresh_channel_layer() -> None:
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_failed_authentications_counted() -> None:
+    """Every test starts with no wrong secrets counted against the test client's address.
+
+    The counts live in Django's cache, which is Redis in the PostgreSQL/Redis pass:
+    shared with live servers and kept from one test to the next.
+    """
+    from django.core.cache import cache
+
+    cache.delete_many(
+        [f"throttle_authentication_failure_{address}" for address in ("127.0.0.1", "::1")]
+    )
+
+
 @pytest.fixture
 def api() -> APIClient:
     """A client that holds the secret: the application server of OpenVidu's docs."""

@@ -9,6 +9,7 @@ process can inspect through the ORM afterwards.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -38,6 +39,8 @@ _SITE_VARIABLES = (
     "REDIS_URL",
     "OPENVIDU_SECRET",
     "OPENVIDU_SECRET_FILE",
+    "SECRET_KEY",
+    "SECRET_KEY_FILE",
     "OPENVIDU_PUBLICURL",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
@@ -146,6 +149,8 @@ def server_environment(
             "HOST": "127.0.0.1",
             "PORT": str(port),
             "DEBUG": "true" if debug else "false",
+            # The ASGI application refuses the development key when DEBUG is off.
+            "SECRET_KEY": secrets.token_urlsafe(40),
             "PYTHONUNBUFFERED": "1",
             # Its own node name, kept when it is started again on the same port.
             "ROOMS_NODE_ID": f"live-server-{port}",

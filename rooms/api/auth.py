@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+from typing import Any
 
 from django.conf import settings
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
+
+from rooms.api.auth_throttle import AuthenticationFailureThrottle, TooManyFailures
 
 OPENVIDU_USER = "OPENVIDUAPP"
 
@@ -41,9 +44,31 @@ def secret_matches(authorization: bytes) -> bool | None:
     return right_user and right_secret
 
 
+def check_secret(request: Any) -> bool | None:
+    """secret_matches for a request, counting failures per address (auth_throttle).
+
+    Raises TooManyFailures while the address is over its failures, before the secret is
+    even compared.
+    """
+    authorization = request.META.get("HTTP_AUTHORIZATION", "").encode("latin-1")
+    if not authorization:
+        return None
+    throttle = AuthenticationFailureThrottle()
+    throttle.refuse_if_locked(request)
+    verdict = secret_matches(authorization)
+    if verdict is False:
+        throttle.record_failure(request)
+    return verdict
+
+
 class OpenViduSecretAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[OpenViduApplication, None] | None:
-        verdict = secret_matches(get_authorization_header(request))
+        try:
+            verdict = check_secret(request)
+        except TooManyFailures as locked:
+            raise Throttled(
+                wait=locked.wait, detail="Too many failed authentications from this address"
+            ) from None
         if verdict is None:
             return None
         if not verdict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 
@@ -25,8 +26,22 @@ class StrictBooleanField(serializers.Field):  # type: ignore[type-arg]
         return bool(value)
 
 
+# Text that a database can store: PostgreSQL refuses NUL in a string.
+WITHOUT_NUL = r"^[^\x00]*$"
+
+
 class StrictCharField(serializers.CharField):
+    """A string; `pattern` (a regular expression) narrows it, and is shown in the schema."""
+
     default_error_messages = {"invalid": "must be a string"}
+
+    def __init__(
+        self, *, pattern: str = WITHOUT_NUL, pattern_message: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(
+            RegexValidator(pattern, message=pattern_message or "must not contain NUL characters")
+        )
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -59,7 +74,3 @@ class EnumField(serializers.Field):  # type: ignore[type-arg]
 
     def to_representation(self, value: Any) -> str:
         return str(value)
-
-
-class StrictDictField(serializers.DictField):
-    default_error_messages = {"not_a_dict": "must be a JSON object"}

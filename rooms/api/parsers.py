@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from io import BytesIO
 from typing import IO, Any
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+
+from rooms import bounded_json
 
 # No OpenVidu body comes near this; a larger one is a mistake or an attack.
 MAX_BODY_BYTES = 256 * 1024
@@ -25,7 +26,10 @@ class LimitedJSONParser(JSONParser):
             raise ParseError(f"The body is larger than {MAX_BODY_BYTES} bytes")
         if not body.strip():
             return {}
-        data = super().parse(BytesIO(body), media_type, parser_context)
+        try:
+            data = bounded_json.loads(body)
+        except bounded_json.InvalidJson as error:
+            raise ParseError(f"The body is {error}") from None
         if not isinstance(data, dict):
             raise ParseError("The body must be a JSON object")
         return data

@@ -5,7 +5,6 @@ A JSON `null` means the same as a missing field, as it does in OpenVidu.
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeVar
 
 from rest_framework import serializers
@@ -15,10 +14,8 @@ from rooms.api.fields import (
     EnumField,
     StrictBooleanField,
     StrictCharField,
-    StrictDictField,
     StrictIntegerField,
 )
-from rooms.identifiers import CUSTOM_SESSION_ID
 from rooms.models import Connection, Room
 from rooms.services import ConnectionProperties, RoomProperties
 
@@ -26,7 +23,8 @@ F = TypeVar("F", bound=serializers.Field)  # type: ignore[type-arg]
 
 # Server data is repeated in every participantJoined event and every REST listing.
 MAX_DATA_LENGTH = 10_000
-RECORDING_NAME = re.compile(r"^[a-zA-Z0-9_~-]+$")
+# Each side from 100 to 1999, as OpenVidu checks a resolution.
+RESOLUTION = r"^([1-9][0-9]{2}|1[0-9]{3})x([1-9][0-9]{2}|1[0-9]{3})$"
 RECORDING_OUTPUT_MODES = ["COMPOSED", "COMPOSED_QUICK_START", "INDIVIDUAL"]
 RECORDING_LAYOUTS = [
     "BEST_FIT",
@@ -55,11 +53,22 @@ class _Body(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class RecordingPropertiesBody(_Body):
-    name = optional(StrictCharField, allow_blank=True, max_length=200)
+    name = optional(
+        StrictCharField,
+        allow_blank=True,
+        max_length=200,
+        pattern=r"^[a-zA-Z0-9_~-]*$",
+        pattern_message="must be made of a-z, A-Z, 0-9, '_', '-' and '~'",
+    )
     outputMode = optional(EnumField, RECORDING_OUTPUT_MODES)
     recordingLayout = optional(EnumField, RECORDING_LAYOUTS)
     customLayout = optional(StrictCharField, allow_blank=True, max_length=500)
-    resolution = optional(StrictCharField, max_length=9)
+    resolution = optional(
+        StrictCharField,
+        max_length=9,
+        pattern=RESOLUTION,
+        pattern_message="must be WIDTHxHEIGHT, each side from 100 to 1999",
+    )
     frameRate = optional(StrictIntegerField, min_value=1, max_value=120)
     hasAudio = optional(StrictBooleanField)
     hasVideo = optional(StrictBooleanField)
@@ -67,45 +76,32 @@ class RecordingPropertiesBody(_Body):
     ignoreFailedStreams = optional(StrictBooleanField)
     mediaNode = optional(StrictCharField, max_length=100)
 
-    def validate_name(self, value: str) -> str:
-        if value and not RECORDING_NAME.match(value):
-            raise serializers.ValidationError("must be made of a-z, A-Z, 0-9, '_', '-' and '~'")
-        return value
-
-    def validate_resolution(self, value: str) -> str:
-        width, _, height = value.partition("x")
-        if not (width.isdigit() and height.isdigit()) or not (
-            100 <= int(width) <= 1999 and 100 <= int(height) <= 1999
-        ):
-            raise serializers.ValidationError("must be WIDTHxHEIGHT, each side from 100 to 1999")
-        return value
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("hasAudio") is False and attrs.get("hasVideo") is False:
             raise serializers.ValidationError("hasAudio and hasVideo cannot both be false")
         return attrs
 
 
+class MediaNodeBody(_Body):
+    """`{"id": ...}`: accepted as OpenVidu CE does, one media node being this process."""
+
+    id = StrictCharField(max_length=100)
+
+
 class SessionBody(_Body):
     mediaMode = optional(EnumField, Room.MediaMode.values)
     recordingMode = optional(EnumField, Room.RecordingMode.values)
-    customSessionId = optional(StrictCharField, allow_blank=True, max_length=100)
+    customSessionId = optional(
+        StrictCharField,
+        allow_blank=True,
+        max_length=100,
+        pattern=r"^[a-zA-Z0-9_-]*$",
+        pattern_message="must be 1 to 100 characters of a-z, A-Z, 0-9, '_' and '-'",
+    )
     forcedVideoCodec = optional(EnumField, Room.VideoCodec.values)
     allowTranscoding = optional(StrictBooleanField)
     defaultRecordingProperties = optional(RecordingPropertiesBody)
-    mediaNode = optional(StrictDictField)
-
-    def validate_customSessionId(self, value: str) -> str:  # noqa: N802
-        if value and not CUSTOM_SESSION_ID.match(value):
-            raise serializers.ValidationError(
-                "must be 1 to 100 characters of a-z, A-Z, 0-9, '_' and '-'"
-            )
-        return value
-
-    def validate_mediaNode(self, value: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        if not isinstance(value.get("id"), str):
-            raise serializers.ValidationError("must be an object with a string 'id'")
-        return value
+    mediaNode = optional(MediaNodeBody)
 
     def properties(self) -> RoomProperties:
         data = self.validated()

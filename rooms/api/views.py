@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.request import Request
@@ -19,21 +21,29 @@ from rest_framework.views import APIView
 from rooms import participation, services
 from rooms.api import representations, requests
 from rooms.api.errors import Conflict, NotAcceptable, NotImplementedYet
+from rooms.api.schema import errors, object_response
 from rooms.app_settings import app_settings
 from rooms.models import Connection, Room, Stream, Subscription
 
 OPENVIDU_VERSION = "2.32.2"
 
-_PENDING = OpenApiParameter(
-    "pendingConnections", bool, description="Also list connections whose token is not used yet"
-)
-_STATS = OpenApiParameter(
-    "webRtcStats", bool, description="Accepted for compatibility; stats are not collected yet"
-)
-
 
 _TRUE = ("true", "on", "yes", "1")
 _FALSE = ("false", "off", "no", "0")
+# Spring's spellings; an empty value means the default, as its defaultValue makes it.
+_FLAG_VALUES = ["", *_TRUE, *_FALSE]
+_PENDING = OpenApiParameter(
+    "pendingConnections",
+    str,
+    enum=_FLAG_VALUES,
+    description="Also list connections whose token is not used yet",
+)
+_STATS = OpenApiParameter(
+    "webRtcStats",
+    str,
+    enum=_FLAG_VALUES,
+    description="Accepted for compatibility; stats are not collected yet",
+)
 
 
 def _flag(request: Request, name: str, default: bool = False) -> bool:
@@ -74,7 +84,12 @@ def _connection_or_404(room: Room, connection_id: str) -> Connection:
 
 
 class SessionsView(APIView):
-    @extend_schema(request=requests.SessionBody, summary="Initialize a session")
+    @extend_schema(
+        request=requests.SessionBody,
+        summary="Initialize a session",
+        operation_id="sessions_create",
+        responses={200: object_response("OpenVidu's Session object"), **errors(400, 409, 415)},
+    )
     def post(self, request: Request) -> Response:
         properties = requests.SessionBody(data=request.data).properties()
         try:
@@ -84,7 +99,15 @@ class SessionsView(APIView):
             raise Conflict(str(taken)) from None
         return Response(representations.session_json(room, []))
 
-    @extend_schema(parameters=[_PENDING, _STATS], summary="Retrieve all sessions")
+    @extend_schema(
+        parameters=[_PENDING, _STATS],
+        summary="Retrieve all sessions",
+        operation_id="sessions_list",
+        responses={
+            200: object_response("`{numberOfElements, content}` of Session objects"),
+            **errors(400),
+        },
+    )
     def get(self, request: Request) -> Response:
         include_pending = _flag(request, "pendingConnections")
         _flag(request, "webRtcStats")
@@ -112,7 +135,12 @@ class SessionsView(APIView):
 
 
 class SessionDetailView(APIView):
-    @extend_schema(parameters=[_PENDING, _STATS], summary="Retrieve a session")
+    @extend_schema(
+        parameters=[_PENDING, _STATS],
+        summary="Retrieve a session",
+        operation_id="sessions_retrieve",
+        responses={200: object_response("OpenVidu's Session object"), **errors(400, 404)},
+    )
     def get(self, request: Request, session_id: str) -> Response:
         include_pending = _flag(request, "pendingConnections")
         _flag(request, "webRtcStats")
@@ -120,7 +148,7 @@ class SessionDetailView(APIView):
         connections = _room_connections(room, include_pending=include_pending)
         return Response(representations.session_json(room, connections))
 
-    @extend_schema(summary="Close a session", responses={204: None})
+    @extend_schema(summary="Close a session", responses={204: None, **errors(404)})
     def delete(self, request: Request, session_id: str) -> Response:
         room = _room_or_404(session_id)
         services.close_room(room)
@@ -128,7 +156,14 @@ class SessionDetailView(APIView):
 
 
 class ConnectionsView(APIView):
-    @extend_schema(request=requests.ConnectionBody, summary="Create a connection")
+    @extend_schema(
+        request=requests.ConnectionBody,
+        summary="Create a connection",
+        responses={
+            200: object_response("OpenVidu's Connection object"),
+            **errors(400, 404, 415, 501),
+        },
+    )
     def post(self, request: Request, session_id: str) -> Response:
         room = _room_or_404(session_id)
         properties = requests.ConnectionBody(data=request.data).properties()
@@ -142,7 +177,15 @@ class ConnectionsView(APIView):
             raise NotFound(f"Session {session_id} not found") from None
         return Response(representations.connection_json(connection))
 
-    @extend_schema(parameters=[_PENDING, _STATS], summary="List the connections of a session")
+    @extend_schema(
+        parameters=[_PENDING, _STATS],
+        summary="List the connections of a session",
+        operation_id="sessions_connection_list",
+        responses={
+            200: object_response("`{numberOfElements, content}` of Connection objects"),
+            **errors(400, 404),
+        },
+    )
     def get(self, request: Request, session_id: str) -> Response:
         # Unlike the session endpoints, this one lists pending connections by default.
         include_pending = _flag(request, "pendingConnections", default=True)
@@ -160,13 +203,19 @@ class ConnectionDetailView(APIView):
             raise ValidationError(f"Session {session_id} not found")
         return _connection_or_404(room, connection_id)
 
-    @extend_schema(parameters=[_STATS], summary="Retrieve a connection")
+    @extend_schema(
+        parameters=[_STATS],
+        summary="Retrieve a connection",
+        operation_id="sessions_connection_retrieve",
+        responses={200: object_response("OpenVidu's Connection object"), **errors(400, 404)},
+    )
     def get(self, request: Request, session_id: str, connection_id: str) -> Response:
         _flag(request, "webRtcStats")
         return Response(representations.connection_json(self._find(session_id, connection_id)))
 
     @extend_schema(
-        summary="Revoke a pending connection or evict an active one", responses={204: None}
+        summary="Revoke a pending connection or evict an active one",
+        responses={204: None, **errors(400, 404)},
     )
     def delete(self, request: Request, session_id: str, connection_id: str) -> Response:
         services.destroy_connection(self._find(session_id, connection_id))
@@ -174,7 +223,9 @@ class ConnectionDetailView(APIView):
 
 
 class StreamDetailView(APIView):
-    @extend_schema(summary="Force the unpublishing of a stream", responses={204: None})
+    @extend_schema(
+        summary="Force the unpublishing of a stream", responses={204: None, **errors(400, 404)}
+    )
     def delete(self, request: Request, session_id: str, stream_id: str) -> Response:
         room = services.find_open_room(session_id)
         if room is None:
@@ -198,7 +249,9 @@ class StreamDetailView(APIView):
 
 class SignalView(APIView):
     @extend_schema(
-        request=requests.SignalBody, summary="Send a signal to participants", responses={200: None}
+        request=requests.SignalBody,
+        summary="Send a signal to participants",
+        responses={200: None, **errors(400, 404, 406, 415)},
     )
     def post(self, request: Request) -> Response:
         body = requests.SignalBody(data=request.data)
@@ -221,7 +274,11 @@ class SignalView(APIView):
 
 
 class TokensView(APIView):
-    @extend_schema(request=requests.TokenBody, summary="Create a token (deprecated)")
+    @extend_schema(
+        request=requests.TokenBody,
+        summary="Create a token (deprecated)",
+        responses={200: object_response("OpenVidu's Token object"), **errors(400, 404, 415)},
+    )
     def post(self, request: Request) -> Response:
         body = requests.TokenBody(data=request.data)
         # OpenVidu ignores `record` here: a token's connection is always recorded.
@@ -240,7 +297,10 @@ class TokensView(APIView):
 
 
 class ConfigView(APIView):
-    @extend_schema(summary="The server's configuration")
+    @extend_schema(
+        summary="The server's configuration",
+        responses={200: object_response("OpenVidu's configuration keys"), **errors()},
+    )
     def get(self, request: Request) -> Response:
         return Response(server_config())
 
@@ -258,11 +318,18 @@ class ConfigValueView(APIView):
 
     key = ""
 
-    @extend_schema(summary="One value of the server's configuration")
+    @extend_schema(
+        summary="One value of the server's configuration",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.ANY, description="a bare JSON value"),
+            **errors(),
+        },
+    )
     def get(self, request: Request) -> Response:
         return Response(server_config()[self.key])
 
 
+@csrf_exempt  # no session, no state: any method but GET and HEAD is a 405, not a 403
 def public_url(request: HttpRequest) -> HttpResponse:
     """The public URL with a trailing slash, as plain text; needs no authentication."""
     if request.method not in ("GET", "HEAD"):

@@ -9,6 +9,7 @@ into OpenVidu notifications for its own client.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import time
@@ -313,6 +314,14 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def rooms_rpc_session_moved(self, event: dict[str, Any]) -> None:
         """Another socket took this RPC session over with `connect`: this one is stale."""
+        seat = self.seat
+        if seat is not None:
+            # The seat goes on with the other socket; this one must stop hearing its room.
+            await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
+        if self._watchdog is not None:
+            # Its pings watch the other socket now: this one's watchdog must not end the seat.
+            self._watchdog.cancel()
+            self._watchdog = None
         self.rpc = registry.open(self.channel_name)
         await self.close(code=4001)
 
@@ -352,6 +361,13 @@ async def reconnect(consumer: OpenViduConsumer, params: Params) -> Any:
     previous = registry.get(session_id)
     if previous is None:
         raise RpcError(jsonrpc.RECONNECTION_ERROR, "reconnection error")
+    if previous is not consumer.rpc and consumer.seat is not None:
+        # One seat per socket: taking another session over would leave this one's seat
+        # with no socket to end it, active for ever.
+        raise RpcError(
+            jsonrpc.EXISTING_USER_IN_ROOM,
+            "This socket already holds a seat: leaveRoom before resuming another session",
+        )
     if previous is not consumer.rpc:
         registry.drop(consumer.rpc)
         stale = registry.rebind(previous, consumer.channel_name)
@@ -386,7 +402,14 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
             jsonrpc.USER_METADATA_FORMAT_INVALID,
             f"metadata is longer than {MAX_CLIENT_DATA} characters",
         )
-    if secret and secret == settings.OPENVIDU_SECRET:
+    # As OpenVidu: the session first (202 when it is not open: never opened, or closed,
+    # its tokens with it), then the token (401), then a close racing the join (203).
+    if not await database_sync_to_async(_is_open)(session_id):
+        raise RpcError(
+            jsonrpc.ROOM_NOT_FOUND,
+            f"Unable to join session. Session {session_id} cannot be found",
+        )
+    if secret and hmac.compare_digest(secret.encode(), settings.OPENVIDU_SECRET.encode()):
         try:
             token = await database_sync_to_async(participation.mint_subscriber)(session_id)
         except services.RoomIsClosed as failure:
@@ -414,6 +437,10 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
     if seat.recording is not None and consumer._told_of_recordings():
         result["recordingId"], result["recordingName"] = seat.recording
     return result
+
+
+def _is_open(session_id: str) -> bool:
+    return services.find_open_room(session_id) is not None
 
 
 def _group_of_token(token: str) -> str | None:

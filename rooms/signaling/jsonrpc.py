@@ -3,8 +3,9 @@ notifications, and the error codes openvidu-browser knows."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from rooms import bounded_json
 
 # A frame carries at most an SDP offer (a few KiB) or a signal; anything past this is
 # refused before it is parsed.
@@ -50,9 +51,9 @@ def parse(text: str) -> Request:
     if len(text.encode("utf-8")) > MAX_FRAME_BYTES:
         raise RpcError(INVALID_REQUEST, f"The message is larger than {MAX_FRAME_BYTES} bytes")
     try:
-        frame = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise RpcError(PARSE_ERROR, f"Parse error: {error.msg}") from None
+        frame = bounded_json.loads(text)
+    except bounded_json.InvalidJson as error:
+        raise RpcError(PARSE_ERROR, f"Parse error: {error}") from None
     if not isinstance(frame, dict):
         raise RpcError(INVALID_REQUEST, "A request must be a JSON object")
     request_id = frame.get("id")

@@ -7,6 +7,7 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 
+from rooms import services
 from rooms.models import Connection
 from tests.signaling.conftest import join
 from tests.signaling.rpc import RpcFailure
@@ -67,6 +68,7 @@ async def test_a_token_works_once(rpc_clients, invite):
 
 async def test_an_unknown_or_foreign_token_is_refused(rpc_clients, invite):
     client = await rpc_clients()
+    await invite()  # the session "live" is open; the token is not one of its own
     with pytest.raises(RpcFailure) as failure:
         await join(client, "ws://127.0.0.1:8000?sessionId=live&token=tok_Nope00000000000")
     assert failure.value.code == 401
@@ -76,6 +78,20 @@ async def test_an_unknown_or_foreign_token_is_refused(rpc_clients, invite):
     assert failure.value.code == 401
     # The refused token is still good for its own session.
     assert (await join(client, other, session="elsewhere"))["session"] == "elsewhere"
+
+
+async def test_a_session_that_is_not_open_is_202_whatever_the_token(rpc_clients, invite):
+    """OpenVidu looks the session up first: a closed one is gone, its tokens with it."""
+    token = await invite("gone")
+    room = await database_sync_to_async(services.find_open_room)("gone")
+    assert room is not None
+    await database_sync_to_async(services.close_room)(room)
+    client = await rpc_clients()
+    for session, used in (("gone", token), ("never", "tok_Nope00000000000")):
+        with pytest.raises(RpcFailure) as failure:
+            await join(client, used, session=session)
+        assert failure.value.code == 202
+        assert f"Session {session} cannot be found" in failure.value.message
 
 
 async def test_joining_twice_on_one_socket_is_refused(rpc_clients, invite):

@@ -61,13 +61,16 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         # Daphne's own CLI: the same signal handling and logging as `daphne` itself.
+        # X-Forwarded-For only from a proxy (BEHIND_PROXY): from anyone else it would
+        # let a client pick the address that login lockouts and throttles count.
+        proxy = ["--proxy-headers"] if settings.BEHIND_PROXY else []
         CommandLineInterface().run(
             [
                 "--bind",
                 host,
                 "--port",
                 str(port),
-                "--proxy-headers",
+                *proxy,
                 settings.ASGI_APPLICATION.replace(".application", ":application"),
             ]
         )

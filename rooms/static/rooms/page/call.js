@@ -154,8 +154,9 @@ export class Call {
         return;
       } catch (error) {
         // The room closed between the seat and the join (its last person left): a new
-        // seat reopens it.
-        if (error.reason !== "room-closed" || this._config.mode !== "name" || attempt > 0) throw error;
+        // seat reopens it. Closed before the join is 202, during it 203 (as OpenVidu).
+        const closed = error.reason === "room-closed" || error.reason === "room-not-found";
+        if (!closed || this._config.mode !== "name" || attempt > 0) throw error;
       }
     }
   }

@@ -14,9 +14,9 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from rooms.signaling.node_seats import NodeSeats  # noqa: E402
 from rooms.checks import refuse_development_secrets  # noqa: E402
 from rooms.signaling import send_bounds  # noqa: E402
+from rooms.signaling.node_seats import NodeSeats  # noqa: E402
 from rooms.signaling.routing import websocket_urlpatterns  # noqa: E402
 from webhooks import dispatcher  # noqa: E402
 

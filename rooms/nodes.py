@@ -23,10 +23,11 @@ from django.db.models import QuerySet
 from rooms import events, services
 from rooms.app_settings import app_settings
 from rooms.models import Connection, Room
+from rooms.reasons import Reason
 
 logger = logging.getLogger(__name__)
 
-SERVER_STOPPED = "openviduServerStopped"
+SERVER_STOPPED = Reason.OPENVIDU_SERVER_STOPPED
 
 # Apps whose live work dies with the room's process (recordings) end it here, inside
 # the transaction that closes the room: `handler(room, reason)`.

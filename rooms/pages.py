@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from rooms import page_decisions, room_names, services
 from rooms.models import Connection, Room
 from rooms.page_forms import RoomNameForm
+from rooms.reasons import Reason
 
 # How many of their rooms the home page lists for a logged-in user.
 OWNED_ROOMS_SHOWN = 20
@@ -205,7 +206,7 @@ def join_invitation(request: HttpRequest) -> HttpResponse:
             404,
         )
     if connection.status != Connection.Status.PENDING:
-        withdrawn = connection.close_reason == services.Reason.TOKEN_REVOKED
+        withdrawn = connection.close_reason == Reason.TOKEN_REVOKED
         return _error(
             request,
             "This invitation was withdrawn"

@@ -13,9 +13,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import events, history, identifiers, nodes, seat_data, services
+from rooms import addresses, events, history, identifiers, nodes, seat_data, services
 from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
+from rooms.reasons import Reason
 
 
 class AmbiguousMetadata(services.RoomError):
@@ -24,6 +25,10 @@ class AmbiguousMetadata(services.RoomError):
 
 class ParticipationError(services.RoomError):
     pass
+
+
+class NotAllowed(ParticipationError):
+    """The seat's role does not allow what it asked for."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class Seat:
 
     @property
     def channel_group(self) -> str:
-        return f"room.{self.room_pk}"
+        return addresses.group_name(self.room_pk)
 
     @property
     def may_publish(self) -> bool:
@@ -117,6 +122,35 @@ class Peer:
     client_data: str
     server_data: str
     streams: list[StreamInfo]
+
+
+# Role rules: what each role may do, as openvidu-server decides it.
+
+
+def require_publisher(seat: Seat) -> None:
+    """Only a PUBLISHER or a MODERATOR may publish."""
+    if not seat.may_publish:
+        raise NotAllowed(f"Unable to publish video: a {seat.role} cannot publish")
+
+
+def require_moderator(seat: Seat, action: str) -> None:
+    """Only a MODERATOR may force others out or stop their streams."""
+    if not seat.is_moderator:
+        raise NotAllowed(f"Only a MODERATOR can {action}")
+
+
+FORCE_DISCONNECT = "force a disconnection"
+FORCE_UNPUBLISH = "force unpublishing"
+
+
+def is_open(session_id: str) -> bool:
+    return services.find_open_room(session_id) is not None
+
+
+def group_of_token(token: str) -> str | None:
+    """The channel-layer group of the room a token invites to, None for no such token."""
+    room_pk = Connection.objects.filter(token=token).values_list("room_id", flat=True).first()
+    return None if room_pk is None else addresses.group_name(room_pk)
 
 
 @retrying
@@ -204,6 +238,7 @@ def _active(seat: Seat) -> Connection:
 @retrying
 @transaction.atomic
 def publish(seat: Seat, properties: dict[str, Any]) -> StreamInfo:
+    require_publisher(seat)
     connection = _active(seat)
     if connection.streams.filter(closed_at__isnull=True).exists():
         raise ParticipationError("this connection is already publishing a stream")
@@ -243,9 +278,11 @@ def find_stream(seat: Seat, stream_id: str) -> StreamInfo | None:
 @retrying
 @transaction.atomic
 def unpublish(
-    seat: Seat, reason: str = "unpublish", stream_id: str | None = None
+    seat: Seat, reason: str = Reason.UNPUBLISH, stream_id: str | None = None
 ) -> StreamInfo | None:
     """Stop this seat's stream (or a given one, for moderators); None when there is none."""
+    if stream_id:
+        require_moderator(seat, FORCE_UNPUBLISH)
     streams = Stream.objects.select_related("connection__room").filter(
         connection__room_id=seat.room_pk, closed_at__isnull=True
     )
@@ -283,7 +320,7 @@ def unsubscribe(seat: Seat, publisher_connection_id: str) -> None:
             stream__connection__connection_id=publisher_connection_id,
             closed_at__isnull=True,
         ),
-        "unsubscribe",
+        Reason.UNSUBSCRIBE,
         timezone.now(),
     )
 
@@ -318,6 +355,17 @@ def change_stream(
     stream.save(update_fields=[field])
     events.stream_property_changed(
         stream.connection.room, seat.connection_id, stream_id, property_name, wire_value, reason
+    )
+
+
+def evict(seat: Seat, connection_id: str) -> bool:
+    """A moderator forces another participant out; False when it is not in the room."""
+    require_moderator(seat, FORCE_DISCONNECT)
+    connection = Connection.objects.filter(
+        connection_id=connection_id, room_id=seat.room_pk, status=Connection.Status.ACTIVE
+    ).first()
+    return connection is not None and services.destroy_connection(
+        connection, Reason.FORCE_DISCONNECT_BY_USER
     )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from rooms import events, history, identifiers
 from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
+from rooms.reasons import Reason
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -36,16 +37,6 @@ class RoomExists(RoomError):
 
 class RoomIsClosed(RoomError):
     pass
-
-
-class Reason:
-    """OpenVidu's reasons, as they are shown to participants and stored as history."""
-
-    SESSION_CLOSED_BY_SERVER = "sessionClosedByServer"
-    FORCE_DISCONNECT_BY_SERVER = "forceDisconnectByServer"
-    FORCE_UNPUBLISH_BY_SERVER = "forceUnpublishByServer"
-    LAST_PARTICIPANT_LEFT = "lastParticipantLeft"
-    TOKEN_REVOKED = "tokenRevoked"
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ import binascii
 import hmac
 from typing import Any
 
-from django.conf import settings
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 
 from rooms.api.auth_throttle import AuthenticationFailureThrottle, TooManyFailures
+from rooms.server_secret import is_server_secret
 
 OPENVIDU_USER = "OPENVIDUAPP"
 
@@ -37,10 +37,9 @@ def secret_matches(authorization: bytes) -> bool | None:
         user, _, password = base64.b64decode(parts[1], validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return False
-    expected = settings.OPENVIDU_SECRET.encode("utf-8")
     # Compare both parts every time so a wrong user costs as long as a wrong secret.
     right_user = hmac.compare_digest(user.encode("utf-8"), OPENVIDU_USER.encode("utf-8"))
-    right_secret = hmac.compare_digest(password.encode("utf-8"), expected)
+    right_secret = is_server_secret(password)
     return right_user and right_secret
 
 

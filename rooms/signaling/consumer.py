@@ -1,15 +1,15 @@
 """OpenVidu's signaling endpoint, `/openvidu`: JSON-RPC frames in, calls and notifications out.
 
-The consumer is thin. State changes go through `rooms.participation` (database, events
-after commit); media goes through the process's `MediaEngine`; what other participants
-do reaches this consumer as channel-layer events of the room's group, which it turns
-into OpenVidu notifications for its own client.
+The consumer is thin: it reads a frame's params, calls `rooms.live.seats` (anything
+that needs the room's media and its rows together) or `rooms.participation` (rows
+only), and turns their answers and exceptions into JSON-RPC results and error codes.
+What other participants do reaches it as channel-layer events of the room's group,
+which it turns into OpenVidu notifications for its own client.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import time
@@ -21,10 +21,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from media import ice
-from media.engine import MediaError, get_engine
-from rooms import lifecycle, participation, services
-from rooms.models import Connection, Stream
-from rooms.participation import ParticipationError, Seat
+from rooms import participation, services
+from rooms.live import seats
+from rooms.live.media import MediaError
+from rooms.models import Stream
+from rooms.participation import NotAllowed, ParticipationError, Seat
+from rooms.reasons import Reason
+from rooms.server_secret import is_server_secret
 from rooms.signaling import jsonrpc, wire
 from rooms.signaling.jsonrpc import RpcError
 from rooms.signaling.params import Params
@@ -69,18 +72,8 @@ def method(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def room_key(seat: Seat) -> str:
-    return str(seat.room_pk)
-
-
-async def end_participation(seat: Seat, reason: str) -> None:
-    """Close a participant's media and seat; used when no consumer is left to do it."""
-    await get_engine().leave(room_key(seat), seat.connection_id)
-    await database_sync_to_async(participation.leave)(seat, reason)
-
-
 async def _evict_after_grace(seat: Seat) -> None:
-    await end_participation(seat, "networkDisconnect")
+    await seats.end(seat, Reason.NETWORK_DISCONNECT)
 
 
 class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
@@ -173,11 +166,10 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             assert self._last_ping is not None
             if time.monotonic() - self._last_ping > MISSED_PINGS * self._ping_interval:
                 logger.info("RPC session %s missed %d pings", self.rpc.id, MISSED_PINGS)
-                seat, self.rpc.seat = self.seat, None
+                seat = await self._give_up_seat()
                 registry.drop(self.rpc)
                 if seat is not None:
-                    await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
-                    await end_participation(seat, "networkDisconnect")
+                    await seats.end(seat, Reason.NETWORK_DISCONNECT)
                 await self.close(code=4000)
                 return
 
@@ -211,14 +203,13 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if seat is None:
             return
         owner = event["connection_id"]
-        engine = get_engine()
         if owner == seat.connection_id:
-            await engine.unpublish(room_key(seat), owner)
+            await seats.stop_publishing_media(seat)
             # A publisher that unpublished itself knows; one that was forced is told.
             if not event["reason"].startswith("forceUnpublish"):
                 return
         else:
-            await engine.unsubscribe(room_key(seat), seat.connection_id, owner)
+            await seats.stop_hearing(seat, owner)
         await self.notify(
             "participantUnpublished", {"connectionId": owner, "reason": event["reason"]}
         )
@@ -227,7 +218,7 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         seat = self.seat
         if seat is None or self._is_me(event["connection_id"]):
             return
-        await get_engine().unsubscribe(room_key(seat), seat.connection_id, event["connection_id"])
+        await seats.stop_hearing(seat, event["connection_id"])
         await self.notify(
             "participantLeft", {"connectionId": event["connection_id"], "reason": event["reason"]}
         )
@@ -242,7 +233,7 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self._lose_seat(seat)
         else:
             # openvidu-browser destroys a remote connection on participantLeft only.
-            await get_engine().unsubscribe(room_key(seat), seat.connection_id, evicted)
+            await seats.stop_hearing(seat, evicted)
             await self.notify("participantLeft", {"connectionId": evicted, "reason": reason})
 
     async def rooms_room_closed(self, event: dict[str, Any]) -> None:
@@ -256,7 +247,7 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         for evicted in event.get("evicted", []):
             if evicted == seat.connection_id:
                 break
-            await get_engine().unsubscribe(room_key(seat), seat.connection_id, evicted)
+            await seats.stop_hearing(seat, evicted)
             await self.notify("participantEvicted", {"connectionId": evicted, "reason": reason})
             await self.notify("participantLeft", {"connectionId": evicted, "reason": reason})
         await self.notify(
@@ -327,9 +318,15 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def _lose_seat(self, seat: Seat) -> None:
         """The seat was closed elsewhere (eviction, room closed): drop its media here."""
-        self.rpc.seat = None
-        await get_engine().leave(room_key(seat), seat.connection_id)
-        await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
+        await self._give_up_seat()
+        await seats.drop_media(seat)
+
+    async def _give_up_seat(self) -> Seat | None:
+        """This socket stops holding its seat and hearing its room; returns the seat."""
+        seat, self.rpc.seat = self.seat, None
+        if seat is not None:
+            await self.channel_layer.group_discard(seat.channel_group, self.channel_name)
+        return seat
 
 
 # The methods of OpenVidu's signaling (docs/protocol.md).
@@ -348,10 +345,9 @@ async def echo(consumer: OpenViduConsumer, params: Params) -> Any:
 
 @method("closeSession")
 async def close_session(consumer: OpenViduConsumer, params: Params) -> Any:
-    seat, consumer.rpc.seat = consumer.seat, None
+    seat = await consumer._give_up_seat()
     if seat is not None:
-        await consumer.channel_layer.group_discard(seat.channel_group, consumer.channel_name)
-        await end_participation(seat, "disconnect")
+        await seats.end(seat, Reason.DISCONNECT)
     return "bye"
 
 
@@ -404,17 +400,17 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
         )
     # As OpenVidu: the session first (202 when it is not open: never opened, or closed,
     # its tokens with it), then the token (401), then a close racing the join (203).
-    if not await database_sync_to_async(_is_open)(session_id):
+    if not await database_sync_to_async(participation.is_open)(session_id):
         raise RpcError(
             jsonrpc.ROOM_NOT_FOUND,
             f"Unable to join session. Session {session_id} cannot be found",
         )
-    if secret and hmac.compare_digest(secret.encode(), settings.OPENVIDU_SECRET.encode()):
+    if secret and is_server_secret(secret):
         try:
             token = await database_sync_to_async(participation.mint_subscriber)(session_id)
         except services.RoomIsClosed as failure:
             raise RpcError(jsonrpc.ROOM_NOT_FOUND, str(failure)) from None
-    group = await database_sync_to_async(_group_of_token)(token)
+    group = await database_sync_to_async(participation.group_of_token)(token)
     if group is None:
         raise RpcError(jsonrpc.USER_UNAUTHORIZED, f"Token {token} is not valid")
     # Listen before joining, so nothing another participant does in between is missed.
@@ -439,21 +435,11 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
     return result
 
 
-def _is_open(session_id: str) -> bool:
-    return services.find_open_room(session_id) is not None
-
-
-def _group_of_token(token: str) -> str | None:
-    connection = Connection.objects.select_related("room").filter(token=token).first()
-    return None if connection is None else connection.room.channel_group
-
-
 @method("leaveRoom")
 async def leave_room(consumer: OpenViduConsumer, params: Params) -> Any:
     seat = consumer._seat()
-    consumer.rpc.seat = None
-    await consumer.channel_layer.group_discard(seat.channel_group, consumer.channel_name)
-    await end_participation(seat, "disconnect")
+    await consumer._give_up_seat()
+    await seats.end(seat, Reason.DISCONNECT)
     return {}
 
 
@@ -477,10 +463,10 @@ def _dimensions(value: Any) -> str:
 @method("publishVideo")
 async def publish_video(consumer: OpenViduConsumer, params: Params) -> Any:
     seat = consumer._seat()
-    if not seat.may_publish:
-        raise RpcError(
-            jsonrpc.USER_UNAUTHORIZED, "Unable to publish video: a SUBSCRIBER cannot publish"
-        )
+    try:
+        participation.require_publisher(seat)
+    except NotAllowed as refusal:
+        raise RpcError(jsonrpc.USER_UNAUTHORIZED, str(refusal)) from None
     offer = params.text("sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES)
     type_of_video = params.text("typeOfVideo", "CAMERA", max_length=16)
     if type_of_video not in Stream.TypeOfVideo.values:
@@ -501,27 +487,21 @@ async def publish_video(consumer: OpenViduConsumer, params: Params) -> Any:
         "frame_rate": None if frame_rate is None else int(frame_rate),
         "video_dimensions": _dimensions(params.values.get("videoDimensions")),
     }
-    engine = get_engine()
     try:
-        answer = await engine.publish(room_key(seat), seat.video_codec, seat.connection_id, offer)
+        published = await seats.publish(seat, offer, properties)
     except MediaError as failure:
         raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
-    try:
-        stream = await database_sync_to_async(participation.publish)(seat, properties)
-    except BaseException:
-        await engine.unpublish(room_key(seat), seat.connection_id)
-        raise
-    await lifecycle.stream_published(seat)
-    return {"sdpAnswer": answer, "id": stream.stream_id, "createdAt": stream.created_at}
+    stream = published.stream
+    return {"sdpAnswer": published.answer, "id": stream.stream_id, "createdAt": stream.created_at}
 
 
 @method("unpublishVideo")
 async def unpublish_video(consumer: OpenViduConsumer, params: Params) -> Any:
     seat = consumer._seat()
-    await get_engine().unpublish(room_key(seat), seat.connection_id)
-    stream = await database_sync_to_async(participation.unpublish)(seat, "unpublish")
-    if stream is None:
-        raise RpcError(jsonrpc.USER_NOT_STREAMING, "This connection is not publishing")
+    try:
+        await seats.unpublish(seat)
+    except seats.NoSuchStream as failure:
+        raise RpcError(jsonrpc.USER_NOT_STREAMING, str(failure)) from None
     return {}
 
 
@@ -543,25 +523,18 @@ async def receive_video_from(consumer: OpenViduConsumer, params: Params) -> Any:
         )
     offer = params.text("sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES)
     stream_id = sender if sender.startswith("str_") else sender.split("_", 2)[-1]
-    stream = await database_sync_to_async(participation.find_stream)(seat, stream_id)
-    if stream is None:
+    try:
+        stream = await seats.find_stream(seat, stream_id)
+    except seats.NoSuchStream:
         raise RpcError(
             jsonrpc.USER_NOT_STREAMING, f"Stream {sender} is not published in this session"
-        )
-    if stream.connection_id == seat.connection_id:
-        raise RpcError(jsonrpc.INVALID_PARAMS, "A participant cannot subscribe to its own stream")
-    engine = get_engine()
+        ) from None
     try:
-        answer = await engine.subscribe(
-            room_key(seat), seat.connection_id, stream.connection_id, offer
-        )
+        answer = await seats.subscribe(seat, stream, offer)
+    except seats.OwnStream as failure:
+        raise RpcError(jsonrpc.INVALID_PARAMS, str(failure)) from None
     except MediaError as failure:
         raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
-    try:
-        await database_sync_to_async(participation.subscribe)(seat, stream.stream_id)
-    except BaseException:
-        await engine.unsubscribe(room_key(seat), seat.connection_id, stream.connection_id)
-        raise
     return {"sdpAnswer": answer}
 
 
@@ -579,11 +552,11 @@ async def unsubscribe_from_video(consumer: OpenViduConsumer, params: Params) -> 
     sender = params.text("sender", max_length=256)
     publisher = _publisher_of(sender)
     if sender.startswith("str_"):
-        stream = await database_sync_to_async(participation.find_stream)(seat, sender)
-        publisher = stream.connection_id if stream else sender
-    closed = await get_engine().unsubscribe(room_key(seat), seat.connection_id, publisher)
-    await database_sync_to_async(participation.unsubscribe)(seat, publisher)
-    if not closed:
+        try:
+            publisher = (await seats.find_stream(seat, sender)).connection_id
+        except seats.NoSuchStream:
+            publisher = sender
+    if not await seats.unsubscribe(seat, publisher):
         raise RpcError(jsonrpc.USER_NOT_STREAMING, f"Not subscribed to {sender}")
     return {}
 
@@ -596,13 +569,8 @@ async def on_ice_candidate(consumer: OpenViduConsumer, params: Params) -> Any:
     sdp_mid = params.text("sdpMid", None, max_length=64)
     sdp_mline_index = params.integer("sdpMLineIndex", None)
     try:
-        await get_engine().add_ice_candidate(
-            room_key(seat),
-            seat.connection_id,
-            _publisher_of(endpoint),
-            candidate,
-            sdp_mid,
-            sdp_mline_index,
+        await seats.add_ice_candidate(
+            seat, _publisher_of(endpoint), candidate, sdp_mid, sdp_mline_index
         )
     except MediaError as failure:
         raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
@@ -683,10 +651,9 @@ async def video_data(consumer: OpenViduConsumer, params: Params) -> Any:
 @method("forceDisconnect")
 async def force_disconnect(consumer: OpenViduConsumer, params: Params) -> Any:
     seat = consumer._seat()
-    if not seat.is_moderator:
-        raise RpcError(jsonrpc.USER_UNAUTHORIZED, "Only a MODERATOR can force a disconnection")
+    _require_moderator(seat, participation.FORCE_DISCONNECT)
     connection_id = params.text("connectionId", max_length=64)
-    evicted = await database_sync_to_async(_evict)(seat, connection_id)
+    evicted = await database_sync_to_async(participation.evict)(seat, connection_id)
     if not evicted:
         raise RpcError(
             jsonrpc.USER_NOT_STREAMING, f"Connection {connection_id} is not in this session"
@@ -694,23 +661,20 @@ async def force_disconnect(consumer: OpenViduConsumer, params: Params) -> Any:
     return {}
 
 
-def _evict(seat: Seat, connection_id: str) -> bool:
-    connection = Connection.objects.filter(
-        connection_id=connection_id, room_id=seat.room_pk, status=Connection.Status.ACTIVE
-    ).first()
-    return connection is not None and services.destroy_connection(
-        connection, "forceDisconnectByUser"
-    )
+def _require_moderator(seat: Seat, action: str) -> None:
+    try:
+        participation.require_moderator(seat, action)
+    except NotAllowed as refusal:
+        raise RpcError(jsonrpc.USER_UNAUTHORIZED, str(refusal)) from None
 
 
 @method("forceUnpublish")
 async def force_unpublish(consumer: OpenViduConsumer, params: Params) -> Any:
     seat = consumer._seat()
-    if not seat.is_moderator:
-        raise RpcError(jsonrpc.USER_UNAUTHORIZED, "Only a MODERATOR can force unpublishing")
+    _require_moderator(seat, participation.FORCE_UNPUBLISH)
     stream_id = params.text("streamId", max_length=256)
     stopped = await database_sync_to_async(participation.unpublish)(
-        seat, "forceUnpublishByUser", stream_id
+        seat, Reason.FORCE_UNPUBLISH_BY_USER, stream_id
     )
     if stopped is None:
         raise RpcError(
@@ -724,30 +688,23 @@ async def reconnect_stream(consumer: OpenViduConsumer, params: Params) -> Any:
     """A client whose ICE failed renegotiates one peer: replace it with a fresh one."""
     seat = consumer._seat()
     stream_id = params.text("stream", max_length=256)
-    engine = get_engine()
-    own = await database_sync_to_async(participation.published_stream)(seat.connection_id)
+    own = await seats.own_stream(seat)
     if own is not None and own.stream_id == stream_id:
         offer = params.text("sdpString", None, max_length=jsonrpc.MAX_FRAME_BYTES) or params.text(
             "sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES
         )
         try:
-            answer = await engine.republish(
-                room_key(seat), seat.video_codec, seat.connection_id, offer
-            )
+            answer = await seats.republish(seat, offer)
         except MediaError as failure:
             raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
         return {"sdpAnswer": answer, "id": own.stream_id, "createdAt": own.created_at}
-    stream = await database_sync_to_async(participation.find_stream)(seat, stream_id)
-    if stream is None:
-        raise RpcError(
-            jsonrpc.USER_NOT_STREAMING, f"Stream {stream_id} is not published in this session"
-        )
-    offer = params.text("sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES)
-    await engine.unsubscribe(room_key(seat), seat.connection_id, stream.connection_id)
     try:
-        answer = await engine.subscribe(
-            room_key(seat), seat.connection_id, stream.connection_id, offer
-        )
+        stream = await seats.find_stream(seat, stream_id)
+    except seats.NoSuchStream as failure:
+        raise RpcError(jsonrpc.USER_NOT_STREAMING, str(failure)) from None
+    offer = params.text("sdpOffer", max_length=jsonrpc.MAX_FRAME_BYTES)
+    try:
+        answer = await seats.resubscribe(seat, stream, offer)
     except MediaError as failure:
         raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
     return {"sdpAnswer": answer}

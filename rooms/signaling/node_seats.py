@@ -21,16 +21,17 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from media.engine import get_engine
-from rooms import nodes, participation
+from rooms import nodes
 from rooms.app_settings import app_settings
+from rooms.live import seats as live_seats
 from rooms.models import Connection
+from rooms.reasons import Reason
 from rooms.signaling import rpc_sessions
 from rooms.signaling.rpc_sessions import registry
 
 logger = logging.getLogger(__name__)
 
-NETWORK_DISCONNECT = "networkDisconnect"
+NETWORK_DISCONNECT = Reason.NETWORK_DISCONNECT
 
 # Seats this process took are newer than this: its start never closes them, however
 # late the first request comes, and however many requests race to be first.
@@ -63,10 +64,7 @@ async def sweep_once() -> list[str]:
     closed = []
     for connection_id, room_pk in lost:
         logger.warning("seat %s of node %s has no RPC session: closing it", connection_id, node)
-        await get_engine().leave(str(room_pk), connection_id)
-        if await database_sync_to_async(participation.leave_seat)(
-            connection_id, NETWORK_DISCONNECT
-        ):
+        if await live_seats.end_by_id(room_pk, connection_id, NETWORK_DISCONNECT):
             closed.append(connection_id)
     return closed
 

@@ -1,0 +1,15 @@
+"""The one comparison with `OPENVIDU_SECRET`, in constant time.
+
+The REST API (HTTP Basic) and the signaling `joinRoom` (its `secret` param) both prove
+a caller holds the secret; both ask here, so neither leaks by timing how much matched.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from django.conf import settings
+
+
+def is_server_secret(candidate: str) -> bool:
+    return hmac.compare_digest(candidate.encode("utf-8"), settings.OPENVIDU_SECRET.encode("utf-8"))

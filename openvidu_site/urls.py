@@ -8,6 +8,7 @@ from rooms.api.views import accept_certificate
 
 urlpatterns = [
     path("", include("rooms.page_urls")),
+    path("", include(recording_urls.page_urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("openvidu/api/", include(recording_urls.api_urlpatterns)),

@@ -11,18 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rooms.api.representations import DEFAULT_RECORDING_PROPERTIES
+from rooms.api.representations import DEFAULT_RECORDING_PROPERTIES, LAYOUTS, OUTPUT_MODES
 
 NAME = re.compile(r"^[a-zA-Z0-9_~-]+$")
 RESOLUTION = re.compile(r"^(?!0)([0-9]{3}|1[0-9]{3})x(?!0)([0-9]{3}|1[0-9]{3})$")
-OUTPUT_MODES = ("COMPOSED", "COMPOSED_QUICK_START", "INDIVIDUAL")
-LAYOUTS = (
-    "BEST_FIT",
-    "PICTURE_IN_PICTURE",
-    "VERTICAL_PRESENTATION",
-    "HORIZONTAL_PRESENTATION",
-    "CUSTOM",
-)
 # OpenVidu's defaults, the same the REST API shows in a session's defaultRecordingProperties.
 DEFAULTS = DEFAULT_RECORDING_PROPERTIES
 _TYPES: dict[str, tuple[type, ...]] = {

@@ -26,7 +26,6 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connections
 
-from media.engine import get_engine
 from media.recording import composer
 from media.recording.recorders import (
     ComposedRecorder,
@@ -40,6 +39,8 @@ from recordings.models import Recording
 from recordings.properties import RecordingProperties, parse
 from recordings.service import Plan, RecordingRefused
 from rooms import services
+from rooms.addresses import group_name
+from rooms.live.media import LocalMediaHome, media_home
 from rooms.participation import Seat
 
 logger = logging.getLogger(__name__)
@@ -115,14 +116,17 @@ class RecordingRuntime:
         self._by_room[plan.room_pk] = plan.recording_id
         await self._listen(active)
         await _db(service.mark_started)(plan.recording_id)
-        if not get_engine().publishers(str(plan.room_pk)):
+        if not media_home(plan.room_pk).publishers():
             self._schedule_autostop(active, "automaticStop")
 
     def _recorder_for(self, plan: Plan) -> Recorder:
         """Make the folder and the recorder (in a thread: it touches the disk)."""
         plan.directory.mkdir(parents=True, exist_ok=True)
         properties: RecordingProperties = plan.properties
-        engine, room_key = get_engine(), str(plan.room_pk)
+        # Recorders tap the forwarders themselves, so they run in the room's home process,
+        # next to its engine.
+        home = LocalMediaHome(plan.room_pk)
+        engine, room_key = home.engine, home.key
         if properties.output_mode == "INDIVIDUAL":
             return IndividualRecorder(
                 engine,
@@ -221,7 +225,7 @@ class RecordingRuntime:
         if layer is None:
             return
         active.channel = await layer.new_channel()
-        await layer.group_add(f"room.{active.plan.room_pk}", active.channel)
+        await layer.group_add(group_name(active.plan.room_pk), active.channel)
         active.listener = _background(self._hear(active, layer))
 
     async def _unlisten(self, active: _Active) -> None:
@@ -231,7 +235,7 @@ class RecordingRuntime:
                 await active.listener
         layer = get_channel_layer()
         if layer is not None and active.channel is not None:
-            await layer.group_discard(f"room.{active.plan.room_pk}", active.channel)
+            await layer.group_discard(group_name(active.plan.room_pk), active.channel)
         active.listener = None
 
     async def _hear(self, active: _Active, layer: Any) -> None:

@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from recordings import files
+from recordings import history as recording_history
 from recordings.models import Recording
 from recordings.properties import RecordingProperties
-from rooms import events, history
+from rooms import events
 from rooms.models import Connection, Room, Stream
 
 
@@ -112,7 +113,7 @@ def mark_started(recording_id: str) -> None:
     recording = Recording.objects.select_related("room").get(recording_id=recording_id)
     recording.status = Recording.Status.STARTED
     recording.save(update_fields=["status"])
-    history.recording_status_changed(recording)
+    recording_history.recording_status_changed(recording)
     events.recording_started(recording.room, recording.recording_id, recording.name)
 
 
@@ -124,7 +125,7 @@ def mark_stopped(recording_id: str, reason: str) -> bool:
     ).update(status=Recording.Status.STOPPED, reason=reason, stopped_at=timezone.now())
     if updated:
         recording = Recording.objects.select_related("room").get(recording_id=recording_id)
-        history.recording_status_changed(recording, reason)
+        recording_history.recording_status_changed(recording, reason)
     return updated == 1
 
 
@@ -147,7 +148,7 @@ def mark_finished(
     recording.stopped_at = recording.stopped_at or timezone.now()
     recording.reason = recording.reason or "recordingStoppedByServer"
     recording.save()
-    history.recording_status_changed(recording, recording.reason)
+    recording_history.recording_status_changed(recording, recording.reason)
     if announce:
         events.recording_stopped(
             recording.room, recording.recording_id, recording.name, recording.reason

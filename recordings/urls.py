@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from recordings import api
+from recordings import api, page_controls
 
 # Under /openvidu/api/ (no trailing slashes, as OpenVidu's clients call them).
 api_urlpatterns = [
@@ -17,4 +17,10 @@ file_urlpatterns = [
     path(
         "recordings/<str:recording_id>/<str:file_name>", api.recording_file, name="recording-file"
     ),
+]
+
+# Beside the room pages (`rooms.page_urls`), under the same prefix: the owner's
+# Start/Stop button of the room page.
+page_urlpatterns = [
+    path("rooms/<str:name>/recording", page_controls.room_recording, name="room-recording"),
 ]

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from rooms import signals
 from rooms.models import Connection, Room, RoomEvent, Stream
-
-if TYPE_CHECKING:
-    from recordings.models import Recording
 
 logger = logging.getLogger(__name__)
 
@@ -204,33 +201,3 @@ def signal_sent(
         {"from": sender, "to": list(to), "type": type_, "data": data},
         connection_id=sender or "",
     )
-
-
-# Recordings
-
-
-def recording_status_changed(recording: Recording, reason: str | None = None) -> None:
-    fields: dict[str, Any] = {
-        "id": recording.recording_id,
-        "name": recording.name,
-        "outputMode": recording.output_mode,
-    }
-    if recording.output_mode != "INDIVIDUAL" and recording.has_video:
-        fields["resolution"] = recording.resolution
-        fields["frameRate"] = recording.frame_rate
-        fields["recordingLayout"] = recording.recording_layout
-        if recording.recording_layout == "CUSTOM" and recording.custom_layout:
-            fields["customLayout"] = recording.custom_layout
-    fields.update(
-        {
-            "hasAudio": recording.has_audio,
-            "hasVideo": recording.has_video,
-            "size": recording.size,
-            "duration": recording.duration,
-            "status": recording.status,
-            "startTime": millis(recording.created_at),
-        }
-    )
-    if reason:
-        fields["reason"] = reason
-    record(recording.room, RoomEvent.Name.RECORDING_STATUS_CHANGED, fields)

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from rooms import addresses
+
 
 class Room(models.Model):
     """A video room: what OpenVidu calls a session."""
@@ -88,7 +90,7 @@ class Room(models.Model):
     @property
     def channel_group(self) -> str:
         """The channel-layer group every participant of this room listens on."""
-        return f"room.{self.pk}"
+        return addresses.group_name(self.pk)
 
 
 class Connection(models.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.urls import path
 
-from recordings import page_controls
 from rooms import page_tokens, pages
 
 urlpatterns = [
@@ -12,6 +11,5 @@ urlpatterns = [
     path("rooms/", pages.open_room, name="open-room"),
     path("rooms/<str:name>/", pages.room, name="room"),
     path("rooms/<str:name>/token", page_tokens.room_token, name="room-token"),
-    path("rooms/<str:name>/recording", page_controls.room_recording, name="room-recording"),
     path("join", pages.join_invitation, name="join"),
 ]

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from rooms import page_decisions, room_names, services
+from rooms import hooks, page_decisions, room_names, services
 from rooms.models import Connection, Room
 from rooms.page_forms import RoomNameForm
 from rooms.reasons import Reason
@@ -174,7 +174,7 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
         tokenUrl=reverse("room-token", args=[name]),
         isOwner=is_owner,
         # The owner's Start/Stop recording button; everyone sees whether it records.
-        recordingUrl=reverse("room-recording", args=[name])
+        recordingUrl=hooks.recording_state().control_url(name)
         if is_owner and settings.OPENVIDU_RECORDING
         else None,
     )

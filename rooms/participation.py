@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import addresses, events, history, identifiers, nodes, seat_data, services
+from rooms import addresses, events, history, hooks, identifiers, nodes, seat_data, services
 from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 from rooms.reasons import Reason
@@ -181,13 +181,9 @@ def join(
             f"In this room, client data without server data cannot contain {seat_data.METADATA_SEPARATOR!r}"
         )
     seat = Seat.of(connection)
-    recording = (
-        connection.room.recordings.filter(status__in=("starting", "started"))
-        .values_list("recording_id", "name")
-        .first()
-    )
+    recording = hooks.recording_state().in_progress(connection.room)
     if recording is not None:
-        seat = replace(seat, recording=(recording[0], recording[1]))
+        seat = replace(seat, recording=recording)
     peers = [
         Peer(
             connection_id=other.connection_id,

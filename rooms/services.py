@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from rooms import events, history, identifiers
+from rooms import events, history, hooks, identifiers
 from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 from rooms.reasons import Reason
@@ -193,11 +193,10 @@ def destroy_connection(
 
 def close_if_left_empty(room: Room) -> None:
     """OpenVidu closes a session its last participant leaves, unless it is being recorded:
-    then the recording's autostop ends it (the recordings app's rows, related name
-    "recordings")."""
+    then the recording's autostop ends it (`rooms.hooks`)."""
     if room.connections.filter(status=Connection.Status.ACTIVE).exists():
         return
-    if room.recordings.filter(status__in=("starting", "started")).exists():
+    if hooks.kept_open(room):
         return
     close_room(room, Reason.LAST_PARTICIPANT_LEFT)
 

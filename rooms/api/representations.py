@@ -9,9 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from rooms import history
+from rooms import history, hooks
 from rooms.models import Connection, Room, Stream
 
+# OpenVidu's recording options, which a session's defaultRecordingProperties hold too.
+OUTPUT_MODES = ("COMPOSED", "COMPOSED_QUICK_START", "INDIVIDUAL")
+LAYOUTS = (
+    "BEST_FIT",
+    "PICTURE_IN_PICTURE",
+    "VERTICAL_PRESENTATION",
+    "HORIZONTAL_PRESENTATION",
+    "CUSTOM",
+)
 DEFAULT_RECORDING_PROPERTIES: dict[str, Any] = {
     "name": "",
     "hasAudio": True,
@@ -121,18 +130,9 @@ def connections_page(connections: list[Connection]) -> dict[str, Any]:
     }
 
 
-RECORDING_IN_PROGRESS = ("starting", "started")
-
-
 def is_recording(room: Room) -> bool:
-    """Whether the room is being recorded (the recordings app's rows, related name "recordings").
-
-    Listings annotate `active_recordings` so that a page of rooms costs one query.
-    """
-    annotated = getattr(room, "active_recordings", None)
-    if annotated is not None:
-        return bool(annotated)
-    return bool(room.recordings.filter(status__in=RECORDING_IN_PROGRESS).exists())
+    """Whether the room is being recorded (whatever app keeps recordings, `rooms.hooks`)."""
+    return hooks.recording_state().is_recording(room)
 
 
 def session_json(room: Room, connections: list[Connection]) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from recordings.properties import LAYOUTS, OUTPUT_MODES
 from rooms.api.fields import WITHOUT_NUL
+from rooms.api.representations import LAYOUTS, OUTPUT_MODES
 from rooms.api.requests import RESOLUTION
 
 RECORDING_NAME = r"^[a-zA-Z0-9_~-]*$"

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rooms import participation, services
+from rooms import hooks, participation, services
 from rooms.api import representations, requests
 from rooms.api.errors import Conflict, NotAcceptable, NotImplementedYet
 from rooms.api.schema import errors, object_response
@@ -112,14 +112,7 @@ class SessionsView(APIView):
         include_pending = _flag(request, "pendingConnections")
         _flag(request, "webRtcStats")
         rooms = list(
-            services.open_rooms()
-            .annotate(
-                active_recordings=Count(
-                    "recordings",
-                    filter=Q(recordings__status__in=representations.RECORDING_IN_PROGRESS),
-                )
-            )
-            .order_by("created_at", "pk")
+            hooks.recording_state().annotate(services.open_rooms()).order_by("created_at", "pk")
         )
         by_room: dict[int, list[Connection]] = {room.pk: [] for room in rooms}
         statuses = [Connection.Status.ACTIVE] + (

@@ -28,11 +28,9 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "rooms",
-    # Not optional: the rooms' signaling runs on the media engine, and closing a room
-    # stops its recordings (the `recordings` relation, and the page URLs' recording
-    # button).
+    # The rooms' signaling runs on the media engine. `recordings` and `webhooks` are
+    # optional apps, and this site installs neither: the rooms app stands alone.
     "media",
-    "recordings",
 ]
 
 MIDDLEWARE = [

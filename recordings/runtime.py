@@ -42,6 +42,7 @@ from rooms import services
 from rooms.addresses import group_name
 from rooms.live.media import LocalMediaHome, media_home
 from rooms.participation import Seat
+from rooms.reasons import Reason
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -117,7 +118,7 @@ class RecordingRuntime:
         await self._listen(active)
         await _db(service.mark_started)(plan.recording_id)
         if not media_home(plan.room_pk).publishers():
-            self._schedule_autostop(active, "automaticStop")
+            self._schedule_autostop(active, Reason.AUTOMATIC_STOP)
 
     def _recorder_for(self, plan: Plan) -> Recorder:
         """Make the folder and the recorder (in a thread: it touches the disk)."""
@@ -166,7 +167,9 @@ class RecordingRuntime:
 
     # Stopping.
 
-    async def stop(self, recording_id: str, reason: str = "recordingStoppedByServer") -> Recording:
+    async def stop(
+        self, recording_id: str, reason: str = Reason.RECORDING_STOPPED_BY_SERVER
+    ) -> Recording:
         status = await _db(service.status_of)(recording_id)
         if status is None or status in (
             Recording.Status.STOPPED,
@@ -214,7 +217,7 @@ class RecordingRuntime:
             file_name=outcome.files[0].name if outcome else "",
             thumbnail_name=_thumbnail(outcome),
         )
-        if reason in ("automaticStop", "lastParticipantLeft"):
+        if reason in (Reason.AUTOMATIC_STOP, Reason.LAST_PARTICIPANT_LEFT):
             # The room was kept open for the recording; with nobody in it, it closes now.
             await _db(_close_if_empty)(plan.room_pk, reason)
 
@@ -246,21 +249,21 @@ class RecordingRuntime:
             if kind == "rooms.room_closed":
                 # Not awaited here: stopping cancels this very listener.
                 active.stopping = active.stopping or _background(
-                    self._finish(active, "sessionClosedByServer")
+                    self._finish(active, Reason.SESSION_CLOSED_BY_SERVER)
                 )
                 return
             if kind in ("rooms.participant_left", "rooms.connection_evicted"):
                 left = await _db(service.connected_count)(active.plan.room_pk)
                 if left == 0:
-                    self._schedule_autostop(active, "automaticStop")
+                    self._schedule_autostop(active, Reason.AUTOMATIC_STOP)
             elif kind in ("rooms.participant_joined", "rooms.participant_published"):
                 self._cancel_autostop(active)
 
     def _schedule_autostop(self, active: _Active, reason: str) -> None:
         self._cancel_autostop(active)
         timeout = settings.OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT
-        if timeout == 0 and reason == "automaticStop":
-            reason = "lastParticipantLeft"
+        if timeout == 0 and reason == Reason.AUTOMATIC_STOP:
+            reason = Reason.LAST_PARTICIPANT_LEFT
         recording_id = active.plan.recording_id
         active.autostop = asyncio.get_running_loop().call_later(
             timeout,
@@ -277,7 +280,7 @@ class RecordingRuntime:
         """Stop every recording (the process stops, or a test ends)."""
         for recording_id in list(self._active):
             with contextlib.suppress(Exception):
-                await self._stop(recording_id, "openviduServerStopped")
+                await self._stop(recording_id, Reason.OPENVIDU_SERVER_STOPPED)
 
 
 async def _recording(recording_id: str) -> Recording:
@@ -303,7 +306,7 @@ def _plan_for_always(room_pk: int) -> Plan | None:
     if room.recordings.filter(status__in=Recording.ACTIVE).exists():
         return None
     # A recording stopped by hand is not restarted by the next publisher (OpenVidu's rule).
-    if room.recordings.filter(reason="recordingStoppedByServer").exists():
+    if room.recordings.filter(reason=Reason.RECORDING_STOPPED_BY_SERVER).exists():
         return None
     try:
         return service.begin(room.session_id, parse({}, dict(room.default_recording_properties)))
@@ -314,7 +317,9 @@ def _plan_for_always(room_pk: int) -> Plan | None:
 def _close_if_empty(room_pk: int, reason: str) -> None:
     room = service.room_of(room_pk)
     if room is not None and room.closed_at is None and service.connected_count(room_pk) == 0:
-        services.close_room(room, "lastParticipantLeft" if reason == "automaticStop" else reason)
+        services.close_room(
+            room, Reason.LAST_PARTICIPANT_LEFT if reason == Reason.AUTOMATIC_STOP else reason
+        )
 
 
 async def _describe(connection_id: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from recordings.models import Recording
 from recordings.properties import RecordingProperties
 from rooms import events
 from rooms.models import Connection, Room, Stream
+from rooms.reasons import Reason
 
 
 class RecordingRefused(Exception):
@@ -146,7 +147,7 @@ def mark_finished(
     recording.size, recording.duration = size, duration
     recording.file_name, recording.thumbnail_name = file_name, thumbnail_name
     recording.stopped_at = recording.stopped_at or timezone.now()
-    recording.reason = recording.reason or "recordingStoppedByServer"
+    recording.reason = recording.reason or Reason.RECORDING_STOPPED_BY_SERVER
     recording.save()
     recording_history.recording_status_changed(recording, recording.reason)
     if announce:

@@ -7,7 +7,8 @@ the same code is right with one Daphne process or many behind Redis.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+import types
+from typing import Any, Literal, TypedDict, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -101,6 +102,47 @@ RoomEvent = (
     | RecordingStarted
     | RecordingStopped
 )
+
+
+class MalformedEvent(ValueError):
+    """An event that does not match its schema: a bug of the process that sent it."""
+
+
+Event = TypeVar("Event")
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    origin = get_origin(hint)
+    if hint is Any:
+        return True
+    if hint is type(None):
+        return value is None
+    if origin is Literal:
+        return value in get_args(hint)
+    if origin is Union or origin is types.UnionType:
+        return any(_matches(value, option) for option in get_args(hint))
+    if origin is list:
+        (item,) = get_args(hint)
+        return isinstance(value, list) and all(_matches(one, item) for one in value)
+    if origin is dict:
+        return isinstance(value, dict)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def checked(event: dict[str, Any], schema: type[Event]) -> Event:
+    """The event as its schema types it; raises MalformedEvent when it does not fit.
+
+    Events cross processes (Redis), so the receiver checks what the sender's types
+    promise: every field of the schema present with its type.
+    """
+    for name, hint in get_type_hints(schema).items():
+        if name not in event:
+            raise MalformedEvent(f"{event.get('type')!r} has no {name!r}")
+        if not _matches(event[name], hint):
+            raise MalformedEvent(f"{event.get('type')!r} has a wrong {name!r}: {event[name]!r}")
+    return event  # type: ignore[return-value]
 
 
 def _send_after_commit(room: Room, event: RoomEvent) -> None:

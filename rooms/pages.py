@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from rooms import hooks, page_decisions, room_names, services
+from rooms import hooks, page_decisions, room_names, seat_data, services
 from rooms.models import Connection, Room
 from rooms.page_forms import RoomNameForm
 from rooms.reasons import Reason
@@ -125,6 +125,8 @@ def _page_config(request: HttpRequest, **values: Any) -> dict[str, Any]:
         "csrfToken": get_token(request),
         "displayName": default_name,
         "homeUrl": reverse("home"),
+        # One limit for the name field and the names the page shows (rooms.seat_data).
+        "maxNameLength": seat_data.MAX_NAME_LENGTH,
         **values,
     }
 

@@ -24,9 +24,7 @@ from rooms.api.errors import Conflict, NotAcceptable, NotImplementedYet
 from rooms.api.schema import errors, object_response
 from rooms.app_settings import app_settings
 from rooms.models import Connection, Room, Stream, Subscription
-
-OPENVIDU_VERSION = "2.32.2"
-
+from rooms.openvidu_version import OPENVIDU_VERSION
 
 _TRUE = ("true", "on", "yes", "1")
 _FALSE = ("false", "off", "no", "0")

@@ -10,18 +10,19 @@ which it turns into OpenVidu notifications for its own client.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from media import ice
-from rooms import participation, services
+from rooms import events, participation, services
 from rooms.live import seats
 from rooms.live.media import MediaError
 from rooms.models import Stream
@@ -62,6 +63,32 @@ RECORDING_NOTIFICATION_ROLES = {
 
 Handler = Callable[["OpenViduConsumer", Params], Awaitable[Any]]
 METHODS: dict[str, Handler] = {}
+
+
+Event = TypeVar("Event")
+EventHandler = Callable[["OpenViduConsumer", Event], Awaitable[None]]
+
+
+def receives(
+    schema: type[Event],
+) -> Callable[[EventHandler[Event]], Callable[[OpenViduConsumer, dict[str, Any]], Awaitable[None]]]:
+    """A handler of the room group's events gets them checked against their schema."""
+
+    def wrap(
+        handler: EventHandler[Event],
+    ) -> Callable[[OpenViduConsumer, dict[str, Any]], Awaitable[None]]:
+        @functools.wraps(handler)
+        async def handle(consumer: OpenViduConsumer, raw: dict[str, Any]) -> None:
+            try:
+                event = events.checked(raw, schema)
+            except events.MalformedEvent:
+                logger.exception("dropped a malformed room event")
+                return
+            await handler(consumer, event)
+
+        return handle
+
+    return wrap
 
 
 def method(name: str) -> Callable[[Handler], Handler]:
@@ -178,7 +205,8 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     def _is_me(self, connection_id: str) -> bool:
         return self.seat is not None and self.seat.connection_id == connection_id
 
-    async def rooms_participant_joined(self, event: dict[str, Any]) -> None:
+    @receives(events.ParticipantJoined)
+    async def rooms_participant_joined(self, event: events.ParticipantJoined) -> None:
         if self.seat is None or self._is_me(event["connection_id"]):
             return
         await self.notify(
@@ -190,7 +218,8 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             },
         )
 
-    async def rooms_participant_published(self, event: dict[str, Any]) -> None:
+    @receives(events.ParticipantPublished)
+    async def rooms_participant_published(self, event: events.ParticipantPublished) -> None:
         if self.seat is None or self._is_me(event["connection_id"]):
             return
         await self.notify(
@@ -198,7 +227,8 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             {"id": event["connection_id"], "streams": [wire.stream(event["stream"])]},
         )
 
-    async def rooms_stream_unpublished(self, event: dict[str, Any]) -> None:
+    @receives(events.StreamUnpublished)
+    async def rooms_stream_unpublished(self, event: events.StreamUnpublished) -> None:
         seat = self.seat
         if seat is None:
             return
@@ -214,7 +244,8 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             "participantUnpublished", {"connectionId": owner, "reason": event["reason"]}
         )
 
-    async def rooms_participant_left(self, event: dict[str, Any]) -> None:
+    @receives(events.ParticipantLeft)
+    async def rooms_participant_left(self, event: events.ParticipantLeft) -> None:
         seat = self.seat
         if seat is None or self._is_me(event["connection_id"]):
             return
@@ -223,7 +254,8 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             "participantLeft", {"connectionId": event["connection_id"], "reason": event["reason"]}
         )
 
-    async def rooms_connection_evicted(self, event: dict[str, Any]) -> None:
+    @receives(events.ConnectionEvicted)
+    async def rooms_connection_evicted(self, event: events.ConnectionEvicted) -> None:
         seat = self.seat
         if seat is None:
             return
@@ -236,7 +268,8 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await seats.stop_hearing(seat, evicted)
             await self.notify("participantLeft", {"connectionId": evicted, "reason": reason})
 
-    async def rooms_room_closed(self, event: dict[str, Any]) -> None:
+    @receives(events.RoomClosed)
+    async def rooms_room_closed(self, event: events.RoomClosed) -> None:
         """openvidu-server closes a session by evicting its participants one by one: each
         is told of the evictions before its own (participantEvicted, then participantLeft)
         and then of its own."""
@@ -244,7 +277,7 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if seat is None:
             return
         reason = event["reason"]
-        for evicted in event.get("evicted", []):
+        for evicted in event["evicted"]:
             if evicted == seat.connection_id:
                 break
             await seats.stop_hearing(seat, evicted)
@@ -255,7 +288,8 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         )
         await self._lose_seat(seat)
 
-    async def rooms_signal(self, event: dict[str, Any]) -> None:
+    @receives(events.Signal)
+    async def rooms_signal(self, event: events.Signal) -> None:
         seat = self.seat
         if seat is None or seat.connection_id not in event["to"]:
             return
@@ -269,7 +303,8 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             params["from"] = event["sender"]
         await self.notify("sendMessage", params)
 
-    async def rooms_stream_property_changed(self, event: dict[str, Any]) -> None:
+    @receives(events.StreamPropertyChanged)
+    async def rooms_stream_property_changed(self, event: events.StreamPropertyChanged) -> None:
         if self.seat is None or self._is_me(event["connection_id"]):
             return
         await self.notify(
@@ -290,13 +325,15 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             and seat.role in RECORDING_NOTIFICATION_ROLES[settings.OPENVIDU_RECORDING_NOTIFICATION]
         )
 
-    async def rooms_recording_started(self, event: dict[str, Any]) -> None:
+    @receives(events.RecordingStarted)
+    async def rooms_recording_started(self, event: events.RecordingStarted) -> None:
         if self._told_of_recordings():
             await self.notify(
                 "recordingStarted", {"id": event["recording_id"], "name": event["name"]}
             )
 
-    async def rooms_recording_stopped(self, event: dict[str, Any]) -> None:
+    @receives(events.RecordingStopped)
+    async def rooms_recording_stopped(self, event: events.RecordingStopped) -> None:
         if self._told_of_recordings():
             await self.notify(
                 "recordingStopped",

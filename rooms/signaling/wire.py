@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from rooms.openvidu_version import OPENVIDU_VERSION
 from rooms.participation import Peer, Seat, StreamInfo
 from rooms.seat_data import METADATA_SEPARATOR
 
-OPENVIDU_VERSION = "2.32.2"
 COTURN_PORT = 3478  # openvidu-server's default COTURN_PORT
 
 

@@ -6,7 +6,7 @@ import { SpeakingDetector } from "../speaking.js";
 import { Chat } from "./chat.js";
 import { mediaErrorWords, openMedia, stopStream } from "./devices.js";
 import { Grid } from "./grid.js";
-import { seatOf } from "./names.js";
+import { limitNames, seatOf } from "./names.js";
 import { PeopleList } from "./people.js";
 import { RecordingControl } from "./recording.js";
 import { SeatError, requestSeat } from "./seats.js";
@@ -34,6 +34,7 @@ export class Call {
    */
   constructor(config, onEnded) {
     this._config = config;
+    limitNames(config.maxNameLength);
     this._onEnded = onEnded;
     this._root = document.querySelector("#call");
     this._alert = document.querySelector("#call-alert");

@@ -2,6 +2,15 @@
 // The server's part of the metadata is trusted (the page app wrote it); the client's part
 // is whatever that browser sent, used only when the server said nothing.
 
+// The longest name shown: the server's limit on display names, which the page's
+// configuration carries (maxNameLength), so Python and the page agree.
+let maxNameLength = Number.POSITIVE_INFINITY;
+
+/** @param {number} length */
+export function limitNames(length) {
+  maxNameLength = length;
+}
+
 function parseObject(text) {
   if (!text) return null;
   try {
@@ -27,5 +36,5 @@ export function seatOf(connection) {
     server ? null : connection.serverData,
   ];
   const name = candidates.find((value) => typeof value === "string" && value.trim() !== "");
-  return { name: name ? name.trim().slice(0, 60) : "Guest", screenOf };
+  return { name: name ? name.trim().slice(0, maxNameLength) : "Guest", screenOf };
 }

@@ -17,10 +17,11 @@ from recordings.models import Recording
 from recordings.properties import InvalidProperties
 from recordings.runtime import runtime
 from rooms.admin import RoomAdmin
+from rooms.admin_mixins import NoAdding
 
 
 @admin.register(Recording)
-class RecordingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RecordingAdmin(NoAdding, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "recording_id",
         "session_id",
@@ -34,9 +35,6 @@ class RecordingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["recording_id", "session_id", "name"]
     readonly_fields = [field.name for field in Recording._meta.fields] + ["player"]
     actions = ["stop_recordings"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     @admin.display(description="duration", ordering="duration")
     def duration_shown(self, recording: Recording) -> str:

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from rooms import services, timeline
+from rooms.admin_mixins import KeptRows, NoAdding, ReadOnly
 from rooms.models import Connection, Room, RoomEvent, Stream, Subscription
 
 # The room page shows at most this many events of its timeline; the history list
@@ -50,19 +51,16 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ConnectionInline(admin.TabularInline):  # type: ignore[type-arg]
+class ConnectionInline(NoAdding, admin.TabularInline):  # type: ignore[type-arg]
     model = Connection
     extra = 0
     can_delete = False
     show_change_link = True
     fields = readonly_fields = _CONNECTION_COLUMNS
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoomAdmin(KeptRows, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "session_id",
         "created_at",
@@ -96,14 +94,6 @@ class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 "connections", filter=Q(connections__status=Connection.Status.PENDING)
             ),
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Rooms are opened through the API or the site, which set ids and defaults.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A room is closed, never deleted: its rows are the history.
-        return False
 
     @admin.display(description="in the room", ordering="active_count")
     def participants(self, room: Room) -> int:
@@ -143,7 +133,7 @@ class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConnectionAdmin(KeptRows, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "connection_id",
         "room",
@@ -161,12 +151,6 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = [field.name for field in Connection._meta.fields]
     actions = ["disconnect"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.action(description="Revoke the invitation, or evict the participant")
     def disconnect(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
         ended = sum(
@@ -176,18 +160,15 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self.message_user(request, f"Disconnected {ended} connection(s).", messages.SUCCESS)
 
 
-class SubscriptionInline(admin.TabularInline):  # type: ignore[type-arg]
+class SubscriptionInline(NoAdding, admin.TabularInline):  # type: ignore[type-arg]
     model = Subscription
     extra = 0
     can_delete = False
     fields = readonly_fields = _SUBSCRIPTION_COLUMNS
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Stream)
-class StreamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StreamAdmin(KeptRows, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "stream_id",
         "connection",
@@ -211,15 +192,9 @@ class StreamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
         self.message_user(request, f"Stopped {stopped} stream(s).", messages.SUCCESS)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(RoomEvent)
-class RoomEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoomEventAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     """Every room's history, searchable: OpenVidu's CDR as a list."""
 
     list_display = ["at", "name", "room", "connection_id"]
@@ -228,12 +203,3 @@ class RoomEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "at"
     list_select_related = ["room"]
     readonly_fields = ["room", "name", "at", "connection_id", "payload"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from rooms.admin_mixins import KeptRows
 from webhooks import outbox
 from webhooks.models import WebhookDelivery
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookDeliveryAdmin(KeptRows, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "created_at",
         "event_name",
@@ -30,13 +29,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ["room"]
     readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
     actions = ["send_again"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Deliveries are the record of what the application was told.
-        return False
 
     @admin.action(description="Send the selected deliveries again", permissions=["view"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:

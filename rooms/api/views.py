@@ -299,7 +299,13 @@ class ConfigView(APIView):
 class RecordingPathView(APIView):
     """Where recordings are written, whether recording is on or not (as OpenVidu)."""
 
-    @extend_schema(summary="The folder recordings are written to")
+    @extend_schema(
+        summary="The folder recordings are written to",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.STR, description="the folder, with a trailing slash"),
+            **errors(),
+        },
+    )
     def get(self, request: Request) -> Response:
         return Response(recording_path())
 

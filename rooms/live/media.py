@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from media.engine import MediaEngine, MediaError, PublicationObserver, get_engine
+from media.engine import MediaEngine, MediaError, PublicationObserver, get_engine, reset_engine
 from rooms.addresses import media_key
 
-__all__ = ["LocalMediaHome", "MediaError", "MediaHome", "media_home"]
+__all__ = ["LocalMediaHome", "MediaError", "MediaHome", "close_all_media", "media_home"]
 
 
 class MediaHome(Protocol):
@@ -124,3 +124,8 @@ class LocalMediaHome:
 def media_home(room_pk: int) -> MediaHome:
     """The media of a room, wherever its home is (for now: always this process)."""
     return LocalMediaHome(room_pk)
+
+
+async def close_all_media() -> None:
+    """Close the media of every room of this process (tests, shutdown)."""
+    await reset_engine()

@@ -749,9 +749,9 @@ async def reconnect_stream(consumer: OpenViduConsumer, params: Params) -> Any:
 
 async def close_everything() -> None:
     """Forget every RPC session and peer of this process (tests, shutdown)."""
-    from media.engine import reset_engine
+    from rooms.live.media import close_all_media
     from rooms.signaling import node_seats
 
     await node_seats.stop()
     await registry.close()
-    await reset_engine()
+    await close_all_media()

@@ -52,6 +52,12 @@ tests/compat/node_modules/.installed: tests/compat/package.json tests/compat/pac
 	cd tests/compat && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Biome (pinned in package.json/package-lock.json): lint and format of the browser
+# client and its Node tests (biome.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Debian's Chromium for the browser tests (Playwright never downloads a browser here).
 chromium:
 	@test -x /usr/bin/chromium || { \
@@ -59,7 +65,7 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test tests/compat/node_modules/.installed chromium
+install-test: $(VENV)/.installed-test tests/compat/node_modules/.installed node_modules/.installed chromium
 
 run: install
 	mkdir -p var
@@ -67,14 +73,16 @@ run: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed-test node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	node_modules/.bin/biome check
 
-format: $(VENV)/.installed-test
+format: $(VENV)/.installed-test node_modules/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	node_modules/.bin/biome format --write
 
 # Pass 1: the whole suite on the embedded defaults (SQLite, in-memory channel layer),
 # inside a private network namespace with only loopback (tests/private-network), where
@@ -110,4 +118,4 @@ bench: $(VENV)/.installed-test
 	env -u DATABASE_URL -u REDIS_URL tests/private-network $(PY) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var tests/compat/node_modules
+	rm -rf $(VENV) var tests/compat/node_modules node_modules

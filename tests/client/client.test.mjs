@@ -110,7 +110,18 @@ test("the people already in the room arrive as events once connected", async () 
           id: "con_Bob0000001",
           createdAt: 2,
           metadata: "Bob%/%",
-          streams: [{ id: "str_CAM_Abcd_con_Bob0000001", hasAudio: true, hasVideo: true, audioActive: false, videoActive: true, typeOfVideo: "CAMERA", frameRate: 30, videoDimensions: '{"width":640,"height":480}' }],
+          streams: [
+            {
+              id: "str_CAM_Abcd_con_Bob0000001",
+              hasAudio: true,
+              hasVideo: true,
+              audioActive: false,
+              videoActive: true,
+              typeOfVideo: "CAMERA",
+              frameRate: 30,
+              videoDimensions: '{"width":640,"height":480}',
+            },
+          ],
         },
       ],
     }),
@@ -140,10 +151,23 @@ test("notifications become events: joined, published, changed, signalled, left",
     "streamDestroyed",
     "connectionDestroyed",
   ]);
-  socket.notify("participantJoined", { id: "con_Ana0000001", createdAt: 5, metadata: '{"clientData":"Ana"}%/%{"name":"Ana"}' });
+  socket.notify("participantJoined", {
+    id: "con_Ana0000001",
+    createdAt: 5,
+    metadata: '{"clientData":"Ana"}%/%{"name":"Ana"}',
+  });
   socket.notify("participantPublished", {
     id: "con_Ana0000001",
-    streams: [{ id: "str_CAM_Wxyz_con_Ana0000001", hasAudio: true, hasVideo: true, audioActive: true, videoActive: true, typeOfVideo: "CAMERA" }],
+    streams: [
+      {
+        id: "str_CAM_Wxyz_con_Ana0000001",
+        hasAudio: true,
+        hasVideo: true,
+        audioActive: true,
+        videoActive: true,
+        typeOfVideo: "CAMERA",
+      },
+    ],
   });
   socket.notify("streamPropertyChanged", {
     connectionId: "con_Ana0000001",
@@ -262,7 +286,10 @@ test("a dropped socket reconnects with connect and the RPC session id; ids keep 
   assert.deepEqual(connect.params, { sessionId: "rpc-1", reconnect: true });
   assert.ok(connect.id > lastId);
   await until(() => session.state === "connected");
-  assert.deepEqual(events.map((event) => event.name), ["reconnecting", "reconnected"]);
+  assert.deepEqual(
+    events.map((event) => event.name),
+    ["reconnecting", "reconnected"],
+  );
   // Requests go on the new socket.
   const sending = session.signal({ data: "back" });
   again.answer("sendMessage", {});
@@ -312,7 +339,10 @@ test("a stream of someone who joined while the socket was down still arrives", a
     id: "con_New0000001",
     streams: [{ id: "str_CAM_Abcd_con_New0000001", hasAudio: true, hasVideo: false, typeOfVideo: null }],
   });
-  assert.deepEqual(events.map((event) => event.name), ["connectionCreated", "streamCreated"]);
+  assert.deepEqual(
+    events.map((event) => event.name),
+    ["connectionCreated", "streamCreated"],
+  );
   assert.equal(session.remoteConnections.get("con_New0000001").stream.streamId, "str_CAM_Abcd_con_New0000001");
   await session.disconnect({ wait: false });
 });

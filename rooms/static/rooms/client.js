@@ -296,10 +296,7 @@ export class Session extends EventTarget {
    * @param {{typeOfVideo?: string, audioActive?: boolean, videoActive?: boolean}} [options]
    * @returns {Promise<Stream>}
    */
-  async publish(
-    mediaStream,
-    { typeOfVideo = "CAMERA", audioActive = true, videoActive = true } = {},
-  ) {
+  async publish(mediaStream, { typeOfVideo = "CAMERA", audioActive = true, videoActive = true } = {}) {
     this._requireConnected();
     if (this.publisher || this._publishing) {
       throw new RoomsError("already-publishing", "This session already publishes a stream");
@@ -319,9 +316,7 @@ export class Session extends EventTarget {
         videoActive: Boolean(video) && videoActive,
         typeOfVideo: video ? typeOfVideo : null,
         frameRate: settings.frameRate ? Math.round(settings.frameRate) : -1,
-        videoDimensions: video
-          ? JSON.stringify({ width: settings.width ?? 0, height: settings.height ?? 0 })
-          : "",
+        videoDimensions: video ? JSON.stringify({ width: settings.width ?? 0, height: settings.height ?? 0 }) : "",
       },
       true,
     );
@@ -345,9 +340,7 @@ export class Session extends EventTarget {
         videoActive: stream.videoActive,
         typeOfVideo: stream.typeOfVideo ?? "CAMERA",
         frameRate: stream.frameRate,
-        videoDimensions: video
-          ? JSON.stringify({ width: settings.width ?? 0, height: settings.height ?? 0 })
-          : "",
+        videoDimensions: video ? JSON.stringify({ width: settings.width ?? 0, height: settings.height ?? 0 }) : "",
       });
       answered = true;
       if (peer.closed) throw new RoomsError("connection-lost", "The session ended while publishing");
@@ -397,8 +390,7 @@ export class Session extends EventTarget {
   async _setActive(kind, property, reason, active) {
     const stream = this.publisher;
     if (!stream) throw new RoomsError("no-media", "Nothing is published");
-    const tracks =
-      kind === "audio" ? stream.mediaStream.getAudioTracks() : stream.mediaStream.getVideoTracks();
+    const tracks = kind === "audio" ? stream.mediaStream.getAudioTracks() : stream.mediaStream.getVideoTracks();
     if (tracks.length === 0) throw new RoomsError("no-media", `The stream has no ${kind}`);
     // The media changes at once, whatever the server says: a muted microphone is muted.
     for (const track of tracks) track.enabled = active;
@@ -711,9 +703,7 @@ export class Session extends EventTarget {
       if (stream.hasVideo) peer.pc.addTransceiver("video", { direction: "recvonly" });
       const sdpOffer = await peer.offer();
       const params =
-        method === "reconnectStream"
-          ? { stream: stream.streamId, sdpOffer }
-          : { sender: stream.streamId, sdpOffer };
+        method === "reconnectStream" ? { stream: stream.streamId, sdpOffer } : { sender: stream.streamId, sdpOffer };
       const { sdpAnswer } = await this._request(method, params);
       if (peer.closed) return; // the stream ended meanwhile
       await peer.accept(sdpAnswer);

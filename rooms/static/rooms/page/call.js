@@ -50,20 +50,12 @@ export class Call {
     this._side = document.querySelector("#side");
     this._unread = document.querySelector("#unread");
     this._speaking = new SpeakingDetector();
-    this._grid = new Grid(
-      document.querySelector("#grid"),
-      document.querySelector("#tile-template"),
-      this._speaking,
-    );
-    this._people = new PeopleList(
-      document.querySelector("#people"),
-      document.querySelector("#people-count"),
-      {
-        remove: (person) => this._remove(person),
-        stopCamera: (person) => this._moderate(() => this.session.forceUnpublish(person.camera)),
-        stopScreen: (person) => this._moderate(() => this.session.forceUnpublish(person.screen)),
-      },
-    );
+    this._grid = new Grid(document.querySelector("#grid"), document.querySelector("#tile-template"), this._speaking);
+    this._people = new PeopleList(document.querySelector("#people"), document.querySelector("#people-count"), {
+      remove: (person) => this._remove(person),
+      stopCamera: (person) => this._moderate(() => this.session.forceUnpublish(person.camera)),
+      stopScreen: (person) => this._moderate(() => this.session.forceUnpublish(person.screen)),
+    });
     this._chat = new Chat(
       document.querySelector("#messages"),
       document.querySelector("#chat-form"),

@@ -86,7 +86,11 @@ export class JoinScreen {
 
   async _fillDevices() {
     const { cameras, microphones } = await listDevices();
-    const inUse = (kind) => this._stream?.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId;
+    const inUse = (kind) =>
+      this._stream
+        ?.getTracks()
+        .find((t) => t.kind === kind)
+        ?.getSettings().deviceId;
     fill(this._camera, cameras, inUse("video"), "No camera");
     fill(this._microphone, microphones, inUse("audio"), "No microphone");
   }

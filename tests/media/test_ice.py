@@ -26,9 +26,14 @@ def test_configured_servers_reach_aiortc_and_browsers(settings):
         {"urls": "turn:turn.internal.test:3478", "username": "u", "credential": "p"},
         {"urls": ["stun:a.internal.test", "stun:b.internal.test"]},
     ]
+    settings.MEDIA_STUN_DISCOVERY = False
+    servers = ice.rtc_configuration().iceServers or []
+    # The server asks no STUN server for its address unless told to.
+    assert [server.urls for server in servers] == [["turn:turn.internal.test:3478"]]
+    settings.MEDIA_STUN_DISCOVERY = True
     servers = ice.rtc_configuration().iceServers or []
     assert [server.urls for server in servers] == [
-        "turn:turn.internal.test:3478",
+        ["turn:turn.internal.test:3478"],
         ["stun:a.internal.test", "stun:b.internal.test"],
     ]
     assert ice.browser_ice_servers() == [
@@ -93,5 +98,8 @@ def test_bad_media_settings_fail_the_checks(settings):
 
     settings.MEDIA_HOST_ADDRESSES = ["not-an-ip"]
     settings.MEDIA_ICE_SERVERS = [{"username": "u"}]
+    settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 50000, None
     ids = {message.id for message in media_settings()}
-    assert ids == {"media.E001", "media.E002"}
+    assert ids == {"media.E001", "media.E002", "media.E003"}
+    settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 50010, 50000
+    assert any("MEDIA_PORT_MIN (50010) is above" in m.msg for m in media_settings())

@@ -47,6 +47,26 @@ def test_our_host_address_policy_is_what_aioice_calls():
     assert aioice.ice.get_host_addresses is ice.host_addresses
 
 
+def test_aioice_finds_its_event_loop_through_our_asyncio():
+    # The port range rests on these: aioice's ice and turn modules call
+    # `asyncio.get_running_loop()` by module attribute, then bind with the loop's
+    # create_datagram_endpoint(local_addr=(address, 0)) / (remote_addr=server) and
+    # create_connection(host=, port=, ssl=).
+    import inspect
+
+    import aioice.turn
+
+    assert isinstance(aioice.ice.asyncio, ice._AsyncioForAioice)
+    assert aioice.turn.asyncio is aioice.ice.asyncio
+    gather = inspect.getsource(aioice.ice.Connection.get_component_candidates)
+    assert "loop = asyncio.get_running_loop()" in gather
+    assert "local_addr=(address, 0)" in gather
+    endpoint = inspect.getsource(aioice.turn.create_turn_endpoint)
+    assert "loop = asyncio.get_running_loop()" in endpoint
+    assert "remote_addr=server_addr" in endpoint
+    assert "host=server_addr[0]" in endpoint and "ssl=ssl" in endpoint
+
+
 def test_configured_host_addresses_are_used(settings):
     settings.MEDIA_HOST_ADDRESSES = ["127.0.0.1", "::1"]
     assert ice.host_addresses(use_ipv4=True, use_ipv6=False) == ["127.0.0.1"]

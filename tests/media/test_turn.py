@@ -142,6 +142,7 @@ async def test_media_flows_through_coturn_with_credentials_from_the_secret(
 ):
     settings.MEDIA_HOST_ADDRESSES = ["127.0.0.2"]  # the client cannot reach it: only coturn
     settings.MEDIA_ICE_SERVERS = [{"urls": f"turn:{TURN_IP}:3478{query}", "staticAuthSecret": SECRET}]
+    settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 45200, 45219
     (server,) = ice.browser_ice_servers()  # what joinRoom gives a browser
     client_servers = [
         {"urls": server["url"], "username": server["username"], "credential": server["credential"]}
@@ -152,7 +153,10 @@ async def test_media_flows_through_coturn_with_credentials_from_the_secret(
     )
     try:
         # The server's own peer allocated a relay with its own credentials from the secret.
-        assert " typ relay " in remote.answer
+        relay = next(line for line in remote.answer.splitlines() if " typ relay " in line)
+        # The socket towards coturn (UDP, or TCP) is bound in the port range too: coturn
+        # saw it from that port.
+        assert 45200 <= int(relay.split(" rport ")[1]) <= 45219
         assert await frames_arrive(engine, "room-turn", "con_A", 30) >= 30
     finally:
         await remote.close()

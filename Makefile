@@ -37,11 +37,27 @@ chromium:
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test tests/compat/node_modules/.installed chromium
 
+# `make run TURN=true`: Debian's coturn (apt-get install -y coturn) beside the server, on
+# TURN_HOST:TURN_PORT (UDP and TCP; relays on UDP 49160-49200), with a secret kept in
+# var/turn-secret that the server also uses for its TURN REST credentials
+# (docs/deployment.md). A MEDIA_ICE_SERVERS of your own with a staticAuthSecret wins.
+TURN ?= false
+TURN_HOST ?= $(HOST)
+TURN_PORT ?= 3478
+SERVE := $(PY) manage.py serve --host $(HOST) --port $(PORT)
+
 run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+ifeq ($(TURN),true)
+	@command -v turnserver >/dev/null || { echo "TURN=true needs coturn: apt-get install -y coturn" >&2; exit 1; }
+	@test -s var/turn-secret || { umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(32))" > var/turn-secret; }
+	default='[{"urls": ["turn:$(TURN_HOST):$(TURN_PORT)", "turn:$(TURN_HOST):$(TURN_PORT)?transport=tcp"], "staticAuthSecret": "'"$$(cat var/turn-secret)"'"}]'; \
+		MEDIA_ICE_SERVERS="$${MEDIA_ICE_SERVERS:-$$default}" $(PY) manage.py with_coturn -- $(SERVE)
+else
+	$(SERVE)
+endif
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -59,7 +59,7 @@ def parse(value: str | None) -> Announcement:
     items = [item.strip() for item in value.split(",") if item.strip()]
     if len(items) == 1 and "=" not in items[0]:
         return Announcement(public=_address(items[0]))
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for item in items:
         private, equals, public = item.partition("=")
         if not equals:

@@ -42,11 +42,13 @@ def test_browsers_and_server_peers_get_credentials_made_from_the_secret(settings
         assert expiry > time.time() + 3600  # time-limited, and not already over
         assert _valid(server["username"], server["credential"])
     assert SECRET not in repr(browsers)
-    (server,) = ice.rtc_configuration().iceServers or []
-    assert server.username and server.credential and _valid(server.username, server.credential)
+    (peer,) = ice.rtc_configuration().iceServers or []
+    assert peer.username
+    assert peer.credential
+    assert _valid(peer.username, peer.credential)
     # Each peer gets its own username.
     (again,) = ice.rtc_configuration().iceServers or []
-    assert again.username != server.username
+    assert again.username != peer.username
 
 
 def test_turns_and_tcp_reach_aiortc_as_written(settings):
@@ -141,7 +143,9 @@ async def test_media_flows_through_coturn_with_credentials_from_the_secret(
     settings, coturn_only, query
 ):
     settings.MEDIA_HOST_ADDRESSES = ["127.0.0.2"]  # the client cannot reach it: only coturn
-    settings.MEDIA_ICE_SERVERS = [{"urls": f"turn:{TURN_IP}:3478{query}", "staticAuthSecret": SECRET}]
+    settings.MEDIA_ICE_SERVERS = [
+        {"urls": f"turn:{TURN_IP}:3478{query}", "staticAuthSecret": SECRET}
+    ]
     settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 45200, 45219
     (server,) = ice.browser_ice_servers()  # what joinRoom gives a browser
     client_servers = [

@@ -10,7 +10,7 @@ export HOST PORT
 TEST_DATABASE_URL ?= $(DATABASE_URL)
 TEST_REDIS_URL ?= $(REDIS_URL)
 
-.PHONY: run test lint format install install-test chromium clean
+.PHONY: run test lint format install install-test chromium network-tools clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,14 @@ chromium:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Debian's coturn and nftables for the network tests (tests/media: TURN, NAT namespaces).
+network-tools:
+	@command -v turnserver >/dev/null && command -v nft >/dev/null || { \
+		echo "installing Debian's coturn and nftables for the network tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn nftables; }
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test tests/compat/node_modules/.installed chromium
+install-test: $(VENV)/.installed-test tests/compat/node_modules/.installed chromium network-tools
 
 # `make run TURN=true`: Debian's coturn (apt-get install -y coturn) beside the server, on
 # TURN_HOST:TURN_PORT (UDP and TCP; relays on UDP 49160-49200), with a secret kept in

@@ -29,6 +29,7 @@ from django.conf import settings
 
 from media import nat, turn
 from media.ports import PortRange
+from media.udp_mux import SharedPorts
 
 _aioice_host_addresses = aioice.ice.get_host_addresses
 
@@ -92,6 +93,7 @@ _server_gathering: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "server_gathering", default=False
 )
 _ranges: dict[tuple[int, int], PortRange] = {}
+shared_ports = SharedPorts()
 
 
 def _port_range() -> PortRange | None:
@@ -115,12 +117,19 @@ def _wildcard(family: int) -> str:
     return "::" if family == socket.AF_INET6 else "0.0.0.0"
 
 
-class _RangedLoop:
-    """The running loop as aioice sees it while a server peer gathers: sockets in range."""
+class _ServerLoop:
+    """The running loop as aioice sees it while a server peer gathers.
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, ports: PortRange) -> None:
+    Host candidates get a socket in the port range, or a share of the one UDP port;
+    the sockets towards a TURN server are bound in the port range.
+    """
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, ports: PortRange | None, udp_port: int | None
+    ) -> None:
         self._loop = loop
         self._ports = ports
+        self._udp_port = udp_port
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._loop, name)
@@ -132,6 +141,17 @@ class _RangedLoop:
         remote_addr: tuple[str, int] | None = None,
         **kwargs: Any,
     ) -> tuple[asyncio.DatagramTransport, asyncio.DatagramProtocol]:
+        if local_addr is not None and local_addr[1] == 0 and self._udp_port is not None:
+            # A host candidate on the one UDP port: aioice's StunProtocol knows its
+            # Connection (`receiver`), whose ufrag routes the datagrams to it.
+            protocol = protocol_factory()
+            ufrag = protocol.receiver.local_username  # type: ignore[attr-defined]
+            transport = await shared_ports.attach(local_addr[0], self._udp_port, protocol, ufrag)
+            return transport, protocol
+        if self._ports is None:
+            return await self._loop.create_datagram_endpoint(
+                protocol_factory, local_addr=local_addr, remote_addr=remote_addr, **kwargs
+            )
         if local_addr is not None and local_addr[1] == 0:
             # A host candidate: aioice asks for (address, any port).
             sock = self._ports.bind(socket.SOCK_DGRAM, local_addr[0])
@@ -163,6 +183,10 @@ class _RangedLoop:
         **kwargs: Any,
     ) -> tuple[asyncio.Transport, asyncio.Protocol]:
         # The connection to a TURN server over TCP or TLS.
+        if self._ports is None:
+            return await self._loop.create_connection(
+                protocol_factory, host=host, port=port, ssl=ssl, **kwargs
+            )
         family, address = await self._resolve((host, port), socket.SOCK_STREAM)
         sock = self._ports.bind(socket.SOCK_STREAM, _wildcard(family))
         try:
@@ -194,8 +218,12 @@ class _AsyncioForAioice(types.ModuleType):
     @staticmethod
     def get_running_loop() -> Any:
         loop = asyncio.get_running_loop()
-        ports = _port_range() if _server_gathering.get() else None
-        return loop if ports is None else _RangedLoop(loop, ports)
+        if not _server_gathering.get():
+            return loop
+        ports, udp_port = _port_range(), settings.MEDIA_UDP_PORT
+        if ports is None and udp_port is None:
+            return loop
+        return _ServerLoop(loop, ports, udp_port)
 
 
 def install_host_address_policy() -> None:
@@ -214,5 +242,10 @@ def why_no_candidates() -> str:
         return (
             f"no free media port: every port of MEDIA_PORT_MIN-MEDIA_PORT_MAX "
             f"({ports.first}-{ports.last}) is in use"
+        )
+    if settings.MEDIA_UDP_PORT is not None:
+        return (
+            f"no ICE candidate could be gathered: MEDIA_UDP_PORT {settings.MEDIA_UDP_PORT} "
+            "cannot be bound on MEDIA_HOST_ADDRESSES (the log says why)"
         )
     return "no ICE candidate could be gathered on MEDIA_HOST_ADDRESSES"

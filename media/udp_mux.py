@@ -1,0 +1,215 @@
+"""One UDP port for the media of every peer (MEDIA_UDP_PORT): one socket per host address.
+
+Every server peer's host candidate names the same port; the datagrams that arrive are
+handed to the right peer's ICE connection. What a datagram is comes from its first byte
+(RFC 7983): 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP (SRTP); anything else is dropped.
+
+- A STUN request carries USERNAME `<our ufrag>:<their ufrag>` (RFC 8445 7.2.2): the
+  peer whose ICE ufrag is the first half takes it, and the sender's address is
+  remembered for that peer.
+- A STUN response answers a request one of our peers sent: it is routed by the
+  transaction id noted when the request went out (so two peers may ask the same STUN
+  server, or check the same browser address, without mixing their answers).
+- DTLS and SRTP go to the peer that the source address belongs to: learnt from the
+  checks that address sent us or that we sent to it.
+
+An address is given to a peer once and not taken from it by a later datagram, so
+a forged STUN request cannot steal another peer's media. The tables are bounded and
+emptied of a peer when it closes; the socket closes with its last peer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import struct
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+_STUN_HEADER = 20
+_USERNAME = 0x0006
+# Requests in flight we remember the sender of: far more than the checks of many peers.
+MAX_TRANSACTIONS = 16384
+Address = tuple[Any, ...]
+
+
+def _stun_class(data: bytes) -> int:
+    """0 request, 1 indication, 2 success response, 3 error response."""
+    kind = (data[0] << 8) | data[1]
+    return ((kind >> 7) & 0b10) | ((kind >> 4) & 0b01)
+
+
+def stun_username_ufrag(data: bytes) -> str | None:
+    """The first half of a STUN message's USERNAME, read without parsing the rest."""
+    length = struct.unpack_from("!H", data, 2)[0]
+    end = min(len(data), _STUN_HEADER + length)
+    offset = _STUN_HEADER
+    while offset + 4 <= end:
+        kind, size = struct.unpack_from("!HH", data, offset)
+        if kind == _USERNAME:
+            username = data[offset + 4 : offset + 4 + size]
+            return username.split(b":", 1)[0].decode("utf-8", "replace")
+        offset += 4 + size + (-size % 4)
+    return None
+
+
+def _key(addr: Address) -> tuple[str, int]:
+    # IPv6 addresses come as four-tuples; a peer is named by host and port.
+    return (addr[0], addr[1])
+
+
+class MuxedTransport(asyncio.DatagramTransport):
+    """What one peer's aioice protocol holds: sends go out of the shared socket."""
+
+    def __init__(self, port: SharedUdpPort, protocol: asyncio.DatagramProtocol, ufrag: str) -> None:
+        super().__init__()
+        self._port = port
+        self.protocol = protocol
+        self.ufrag = ufrag
+        self._closing = False
+
+    def sendto(self, data: bytes, addr: Address | None = None) -> None:  # type: ignore[override]
+        if self._closing or addr is None:
+            return
+        self._port.send(self, bytes(data), addr)
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        if name == "sockname":
+            return self._port.sockname
+        # No "socket": the socket is not one peer's to tune.
+        return default
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._port.detach(self)
+        asyncio.get_running_loop().call_soon(self.protocol.connection_lost, None)
+
+    def abort(self) -> None:
+        self.close()
+
+
+class SharedUdpPort(asyncio.DatagramProtocol):
+    """The one socket of a host address, and the peers behind it."""
+
+    def __init__(self, address: str, port: int, on_empty: Callable[[SharedUdpPort], None]) -> None:
+        self.address, self.port = address, port
+        self._on_empty = on_empty
+        self._transport: asyncio.DatagramTransport | None = None
+        self._by_ufrag: dict[str, MuxedTransport] = {}
+        self._by_address: dict[tuple[str, int], MuxedTransport] = {}
+        self._transactions: OrderedDict[bytes, MuxedTransport] = OrderedDict()
+        self.dropped = 0
+
+    @property
+    def sockname(self) -> Any:
+        assert self._transport is not None
+        return self._transport.get_extra_info("sockname")
+
+    async def open(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._transport, _ = await loop.create_datagram_endpoint(
+            lambda: self, local_addr=(self.address, self.port)
+        )
+
+    def attach(self, protocol: asyncio.DatagramProtocol, ufrag: str) -> MuxedTransport:
+        if ufrag in self._by_ufrag:
+            raise OSError(f"two peers with the ICE ufrag {ufrag!r} on one port")
+        transport = MuxedTransport(self, protocol, ufrag)
+        self._by_ufrag[ufrag] = transport
+        protocol.connection_made(transport)
+        return transport
+
+    def detach(self, transport: MuxedTransport) -> None:
+        self._by_ufrag.pop(transport.ufrag, None)
+        for address in [key for key, owner in self._by_address.items() if owner is transport]:
+            del self._by_address[address]
+        for ask in [key for key, owner in self._transactions.items() if owner is transport]:
+            del self._transactions[ask]
+        if not self._by_ufrag:
+            if self._transport is not None:
+                self._transport.close()
+                self._transport = None
+            self._on_empty(self)
+
+    def send(self, sender: MuxedTransport, data: bytes, addr: Address) -> None:
+        if self._transport is None:
+            return
+        key = _key(addr)
+        self._by_address.setdefault(key, sender)
+        if len(data) >= _STUN_HEADER and data[0] < 4 and _stun_class(data) == 0:
+            self._transactions[data[8:20]] = sender
+            while len(self._transactions) > MAX_TRANSACTIONS:
+                self._transactions.popitem(last=False)
+        self._transport.sendto(data, addr)
+
+    def route(self, data: bytes, addr: Address) -> MuxedTransport | None:
+        """Which peer a datagram is for (RFC 7983 first-byte ranges), or None to drop it."""
+        if not data:
+            return None
+        first = data[0]
+        key = _key(addr)
+        if first < 4:
+            if len(data) < _STUN_HEADER:
+                return None
+            stun_class = _stun_class(data)
+            if stun_class in (2, 3):
+                return self._transactions.pop(data[8:20], None)
+            ufrag = stun_username_ufrag(data)
+            owner = self._by_ufrag.get(ufrag) if ufrag is not None else None
+            if owner is not None:
+                self._by_address.setdefault(key, owner)
+                return owner
+            return self._by_address.get(key)
+        if 20 <= first <= 63 or 128 <= first <= 191:
+            return self._by_address.get(key)
+        return None
+
+    def datagram_received(self, data: bytes, addr: Address) -> None:
+        owner = self.route(data, addr)
+        if owner is None:
+            self.dropped += 1
+            return
+        owner.protocol.datagram_received(data, addr)
+
+    def error_received(self, exc: Exception) -> None:
+        # An ICMP error for one remote address; aioice notices dead pairs by consent.
+        logger.debug("shared UDP port %s:%s: %s", self.address, self.port, exc)
+
+
+class SharedPorts:
+    """The shared sockets of this process, one per (host address, port), opened on use."""
+
+    def __init__(self) -> None:
+        self._ports: dict[tuple[str, int], SharedUdpPort] = {}
+        self._lock: asyncio.Lock | None = None
+
+    async def attach(
+        self, address: str, port: int, protocol: asyncio.DatagramProtocol, ufrag: str
+    ) -> MuxedTransport:
+        # One opening at a time: two peers gathering at once must not both bind the port.
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            key = (address, port)
+            shared = self._ports.get(key)
+            if shared is None:
+                shared = SharedUdpPort(address, port, self._forget)
+                await shared.open()
+                self._ports[key] = shared
+            return shared.attach(protocol, ufrag)
+
+    def _forget(self, shared: SharedUdpPort) -> None:
+        if self._ports.get((shared.address, shared.port)) is shared:
+            del self._ports[(shared.address, shared.port)]
+
+    @property
+    def open_sockets(self) -> int:
+        return len(self._ports)

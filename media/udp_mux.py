@@ -21,7 +21,9 @@ emptied of a peer when it closes; the socket closes with its last peer.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import socket
 import struct
 from collections import OrderedDict
 from collections.abc import Callable
@@ -33,6 +35,10 @@ _STUN_HEADER = 20
 _USERNAME = 0x0006
 # Requests in flight we remember the sender of: far more than the checks of many peers.
 MAX_TRANSACTIONS = 16384
+READ_BATCH = 64
+RECEIVE_SIZE = 65535
+# As aioice gives each of its sockets (turn.UDP_SOCKET_BUFFER_SIZE): bursts of many peers.
+RECEIVE_BUFFER = 1024 * 1024
 Address = tuple[Any, ...]
 
 
@@ -96,13 +102,18 @@ class MuxedTransport(asyncio.DatagramTransport):
         self.close()
 
 
-class SharedUdpPort(asyncio.DatagramProtocol):
-    """The one socket of a host address, and the peers behind it."""
+class SharedUdpPort:
+    """The one socket of a host address, and the peers behind it.
+
+    The socket is read directly, up to READ_BATCH datagrams each time it is readable:
+    asyncio's datagram transport reads one per loop iteration, which on one socket for
+    every peer would cap the whole node at one datagram per turn of the loop.
+    """
 
     def __init__(self, address: str, port: int, on_empty: Callable[[SharedUdpPort], None]) -> None:
         self.address, self.port = address, port
         self._on_empty = on_empty
-        self._transport: asyncio.DatagramTransport | None = None
+        self._socket: socket.socket | None = None
         self._by_ufrag: dict[str, MuxedTransport] = {}
         self._by_address: dict[tuple[str, int], MuxedTransport] = {}
         self._transactions: OrderedDict[bytes, MuxedTransport] = OrderedDict()
@@ -110,14 +121,45 @@ class SharedUdpPort(asyncio.DatagramProtocol):
 
     @property
     def sockname(self) -> Any:
-        assert self._transport is not None
-        return self._transport.get_extra_info("sockname")
+        assert self._socket is not None
+        return self._socket.getsockname()
 
     async def open(self) -> None:
-        loop = asyncio.get_running_loop()
-        self._transport, _ = await loop.create_datagram_endpoint(
-            lambda: self, local_addr=(self.address, self.port)
+        family = (
+            socket.AF_INET6 if ipaddress.ip_address(self.address).version == 6 else socket.AF_INET
         )
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.setblocking(False)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+            sock.bind((self.address, self.port))
+            asyncio.get_running_loop().add_reader(sock.fileno(), self._read)
+        except BaseException:
+            sock.close()
+            raise
+        self._socket = sock
+
+    def close(self) -> None:
+        if self._socket is not None:
+            asyncio.get_running_loop().remove_reader(self._socket.fileno())
+            self._socket.close()
+            self._socket = None
+
+    def _read(self) -> None:
+        sock = self._socket
+        for _ in range(READ_BATCH):
+            if sock is None:
+                return
+            try:
+                data, addr = sock.recvfrom(RECEIVE_SIZE)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as error:
+                # An ICMP error for one remote address; aioice notices dead pairs by consent.
+                logger.debug("shared UDP port %s:%s: %s", self.address, self.port, error)
+                continue
+            self.datagram_received(data, addr)
+            sock = self._socket  # a peer may have closed the port meanwhile
 
     def attach(self, protocol: asyncio.DatagramProtocol, ufrag: str) -> MuxedTransport:
         if ufrag in self._by_ufrag:
@@ -134,13 +176,11 @@ class SharedUdpPort(asyncio.DatagramProtocol):
         for ask in [key for key, owner in self._transactions.items() if owner is transport]:
             del self._transactions[ask]
         if not self._by_ufrag:
-            if self._transport is not None:
-                self._transport.close()
-                self._transport = None
+            self.close()
             self._on_empty(self)
 
     def send(self, sender: MuxedTransport, data: bytes, addr: Address) -> None:
-        if self._transport is None:
+        if self._socket is None:
             return
         key = _key(addr)
         self._by_address.setdefault(key, sender)
@@ -148,7 +188,12 @@ class SharedUdpPort(asyncio.DatagramProtocol):
             self._transactions[data[8:20]] = sender
             while len(self._transactions) > MAX_TRANSACTIONS:
                 self._transactions.popitem(last=False)
-        self._transport.sendto(data, addr)
+        try:
+            self._socket.sendto(data, addr)
+        except (BlockingIOError, InterruptedError):
+            self.dropped += 1  # a full send buffer: UDP may drop, as the kernel would
+        except OSError as error:
+            logger.debug("shared UDP port %s:%s to %s: %s", self.address, self.port, addr, error)
 
     def route(self, data: bytes, addr: Address) -> MuxedTransport | None:
         """Which peer a datagram is for (RFC 7983 first-byte ranges), or None to drop it."""
@@ -178,10 +223,6 @@ class SharedUdpPort(asyncio.DatagramProtocol):
             self.dropped += 1
             return
         owner.protocol.datagram_received(data, addr)
-
-    def error_received(self, exc: Exception) -> None:
-        # An ICMP error for one remote address; aioice notices dead pairs by consent.
-        logger.debug("shared UDP port %s:%s: %s", self.address, self.port, exc)
 
 
 class SharedPorts:

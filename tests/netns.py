@@ -66,6 +66,16 @@ class Namespace:
         for network in route_via_here:
             self.run(["ip", "route", "add", network, "via", gateway])
 
+    def join(self, other: Namespace, mine: str, theirs: str) -> None:
+        """A veth pair between this namespace (`mine`, addr/prefix) and another (`theirs`)."""
+        ours, their_end = f"{self.name}c", f"{self.name}d"
+        self.run(["ip", "link", "add", ours, "type", "veth", "peer", "name", their_end])
+        self.run(["ip", "link", "set", their_end, "netns", str(other.pid)])
+        self.run(["ip", "addr", "add", mine, "dev", ours])
+        self.run(["ip", "link", "set", ours, "up"])
+        other.run(["ip", "addr", "add", theirs, "dev", their_end])
+        other.run(["ip", "link", "set", their_end, "up"])
+
     def firewall(self, rules: str) -> None:
         """An nftables ruleset for this namespace only."""
         subprocess.run(self.command(["nft", "-f", "-"]), input=rules, text=True, check=True)

@@ -14,6 +14,8 @@ from aiortc import RTCSessionDescription
 from media import aiortc_internals, ice
 from media.engine import MediaEngine
 from media.udp_mux import MuxedTransport, SharedUdpPort, stun_username_ufrag
+from tests import netns
+from tests.media.remote import frames_arrive, publish_from
 from tests.peers import EncodedVideoTrack, client_peer, encode_vp8
 
 PORT = 45300
@@ -43,16 +45,13 @@ class _Sent:
     def sendto(self, data: bytes, addr: object) -> None:
         self.out.append((data, addr))
 
-    def get_extra_info(self, name: str, default: object = None) -> object:
-        return ("198.18.7.1", PORT) if name == "sockname" else default
-
-    def close(self) -> None:
-        pass
+    def getsockname(self) -> object:
+        return ("198.18.7.1", PORT)
 
 
 def _port_with_two_peers() -> tuple[SharedUdpPort, MuxedTransport, MuxedTransport]:
     port = SharedUdpPort("198.18.7.1", PORT, lambda shared: None)
-    port._transport = _Sent()  # type: ignore[assignment]
+    port._socket = _Sent()  # type: ignore[assignment]
     first = port.attach(Recorder(), "ufragA")
     second = port.attach(Recorder(), "ufragB")
     return port, first, second
@@ -170,3 +169,50 @@ async def test_every_peer_shares_one_udp_socket_and_media_flows(settings):
     await asyncio.sleep(0)  # the transports' connection_lost calls
     assert ice.shared_ports.open_sockets == 0
     assert PORT not in _udp_ports_of_this_process()
+
+
+SERVER = "198.18.5.1"
+
+
+@pytest.fixture
+def behind_masquerade():
+    """A client behind a NAT router (MASQUERADE) that lets out only UDP to the one port."""
+    reason = netns.available()
+    if reason:
+        pytest.skip(reason)
+    router, client = netns.Namespace(), netns.Namespace()
+    try:
+        router.link(f"{SERVER}/24", "198.18.5.2/24")
+        router.join(client, "198.18.6.1/24", "198.18.6.2/24")
+        client.run(["ip", "route", "add", "default", "via", "198.18.6.1"])
+        router.run(["sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        outside = f"{router.name}b"
+        router.firewall(
+            "table ip t16 {\n"
+            "  chain post { type nat hook postrouting priority 100;"
+            f' oifname "{outside}" masquerade; }}\n'
+            "  chain forward { type filter hook forward priority 0; policy drop;\n"
+            "    ct state established,related accept\n"
+            f"    ip daddr {SERVER} udp dport {PORT} accept\n"
+            "  }\n}\n"
+        )
+        yield client
+    finally:
+        client.close()
+        router.close()
+
+
+@pytest.mark.webrtc
+@pytest.mark.asyncio
+async def test_a_client_behind_nat_that_reaches_only_the_one_port(settings, behind_masquerade):
+    settings.MEDIA_HOST_ADDRESSES = [SERVER]
+    settings.MEDIA_UDP_PORT = PORT
+    engine = MediaEngine()
+    remote = await publish_from(behind_masquerade, engine, "room-mux-nat", "con_A", {})
+    try:
+        assert set(_CANDIDATE_PORT.findall(remote.answer)) == {str(PORT)}
+        assert await frames_arrive(engine, "room-mux-nat", "con_A", 30) >= 30
+    finally:
+        await remote.close()
+        await engine.close()
+    assert engine.open_peer_connections == 0

@@ -17,11 +17,14 @@ import asyncio
 import contextlib
 import contextvars
 import ipaddress
+import logging
 import socket
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import aioice
+import aioice.candidate
 import aioice.ice
 import aioice.turn
 from aiortc import RTCConfiguration, RTCIceServer
@@ -29,8 +32,10 @@ from django.conf import settings
 
 from media import nat, turn
 from media.ports import PortRange
+from media.ice_tcp import TcpIcePorts
 from media.udp_mux import SharedPorts
 
+logger = logging.getLogger(__name__)
 _aioice_host_addresses = aioice.ice.get_host_addresses
 
 
@@ -94,6 +99,10 @@ _server_gathering: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 _ranges: dict[tuple[int, int], PortRange] = {}
 shared_ports = SharedPorts()
+tcp_ports = TcpIcePorts()
+# RFC 6544 4.2: a passive TCP host candidate ranks below UDP host candidates (aioice
+# gives those local preference 65535); direction preference 4 for passive.
+_TCP_PASSIVE_LOCAL_PREFERENCE = (1 << 13) * 4 + 8191
 
 
 def _port_range() -> PortRange | None:
@@ -125,11 +134,16 @@ class _ServerLoop:
     """
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, ports: PortRange | None, udp_port: int | None
+        self,
+        loop: asyncio.AbstractEventLoop,
+        ports: PortRange | None,
+        udp_port: int | None,
+        tcp_port: int | None,
     ) -> None:
         self._loop = loop
         self._ports = ports
         self._udp_port = udp_port
+        self._tcp_port = tcp_port
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._loop, name)
@@ -139,6 +153,50 @@ class _ServerLoop:
         protocol_factory: Callable[[], asyncio.DatagramProtocol],
         local_addr: tuple[str, int] | None = None,
         remote_addr: tuple[str, int] | None = None,
+        **kwargs: Any,
+    ) -> tuple[asyncio.DatagramTransport, asyncio.DatagramProtocol]:
+        endpoint = await self._udp_endpoint(protocol_factory, local_addr, remote_addr, **kwargs)
+        if local_addr is not None and local_addr[1] == 0 and self._tcp_port is not None:
+            await self._add_tcp_candidate(protocol_factory, local_addr[0], self._tcp_port)
+        return endpoint
+
+    async def _add_tcp_candidate(
+        self, protocol_factory: Callable[[], asyncio.DatagramProtocol], address: str, port: int
+    ) -> None:
+        """Give the peer a passive TCP host candidate on MEDIA_TCP_PORT beside its UDP one.
+
+        aioice gathers UDP only; the TCP side is one more StunProtocol of the same
+        Connection, added to its `_protocols` (so checks and close reach it) and its
+        `_local_candidates` (so aiortc puts it in the SDP).
+        """
+        protocol = protocol_factory()
+        connection = protocol.receiver  # type: ignore[attr-defined]
+        try:
+            await tcp_ports.attach(address, port, protocol, connection.local_username)
+        except OSError as error:
+            logger.warning("no ICE-TCP candidate on %s:%s: %s", address, port, error)
+            return
+        # aiortc bundles and multiplexes RTCP: one component, the lowest.
+        component = min(connection._components)
+        candidate = aioice.Candidate(
+            foundation=aioice.candidate.candidate_foundation("host", "tcp", address),
+            component=component,
+            transport="tcp",
+            priority=(126 << 24) + (_TCP_PASSIVE_LOCAL_PREFERENCE << 8) + (256 - component),
+            host=address,
+            port=port,
+            type="host",
+            tcptype="passive",
+        )
+        protocol.local_candidate = candidate  # type: ignore[attr-defined]
+        connection._protocols.append(protocol)
+        connection._local_candidates.append(candidate)
+
+    async def _udp_endpoint(
+        self,
+        protocol_factory: Callable[[], asyncio.DatagramProtocol],
+        local_addr: tuple[str, int] | None,
+        remote_addr: tuple[str, int] | None,
         **kwargs: Any,
     ) -> tuple[asyncio.DatagramTransport, asyncio.DatagramProtocol]:
         if local_addr is not None and local_addr[1] == 0 and self._udp_port is not None:
@@ -220,10 +278,10 @@ class _AsyncioForAioice(types.ModuleType):
         loop = asyncio.get_running_loop()
         if not _server_gathering.get():
             return loop
-        ports, udp_port = _port_range(), settings.MEDIA_UDP_PORT
-        if ports is None and udp_port is None:
+        ports, udp_port, tcp_port = _port_range(), settings.MEDIA_UDP_PORT, settings.MEDIA_TCP_PORT
+        if ports is None and udp_port is None and tcp_port is None:
             return loop
-        return _ServerLoop(loop, ports, udp_port)
+        return _ServerLoop(loop, ports, udp_port, tcp_port)
 
 
 def install_host_address_policy() -> None:

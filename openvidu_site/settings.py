@@ -218,6 +218,8 @@ MEDIA_PORT_MIN = env_int("MEDIA_PORT_MIN", 0, minimum=1, maximum=65535) or None
 MEDIA_PORT_MAX = env_int("MEDIA_PORT_MAX", 0, minimum=1, maximum=65535) or None
 # One UDP port for the host candidates of every peer (unset: a socket per peer).
 MEDIA_UDP_PORT = env_int("MEDIA_UDP_PORT", 0, minimum=1, maximum=65535) or None
+# A TCP port for ICE over TCP (passive candidates), for browsers that cannot use UDP.
+MEDIA_TCP_PORT = env_int("MEDIA_TCP_PORT", 0, minimum=1, maximum=65535) or None
 
 # Recording, with OpenVidu's settings and defaults (off unless asked for, as in OpenVidu).
 OPENVIDU_RECORDING = env_bool("OPENVIDU_RECORDING", False)

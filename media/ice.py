@@ -31,8 +31,8 @@ from aiortc import RTCConfiguration, RTCIceServer
 from django.conf import settings
 
 from media import nat, turn
-from media.ports import PortRange
 from media.ice_tcp import TcpIcePorts
+from media.ports import PortRange
 from media.udp_mux import SharedPorts
 
 logger = logging.getLogger(__name__)

@@ -12,6 +12,9 @@ from aiortc import RTCSessionDescription
 
 from media import ice
 from media.engine import MediaEngine
+from tests import netns
+from tests.media.chromium import chromium_in, publish_from_page, selected_pair
+from tests.media.remote import frames_arrive
 from tests.peers import EncodedVideoTrack, client_peer, encode_vp8
 
 TCP_PORT = 45400
@@ -91,3 +94,48 @@ async def test_a_passive_tcp_candidate_answers_framed_checks(settings):
     assert engine.open_peer_connections == 0
     await asyncio.sleep(0)
     assert ice.tcp_ports.open_sockets == 0
+
+
+SERVER = "198.18.8.1"
+
+
+@pytest.fixture
+def udp_blocked():
+    """A client namespace whose network lets no UDP out: only TCP reaches the server."""
+    reason = netns.available()
+    if reason:
+        pytest.skip(reason)
+    client = netns.Namespace()
+    try:
+        client.link(f"{SERVER}/24", "198.18.8.2/24")
+        client.firewall(
+            "table inet t16 {\n"
+            "  chain out { type filter hook output priority 0;"
+            ' meta l4proto udp oifname != "lo" drop; }\n'
+            "}\n"
+        )
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.mark.e2e
+async def test_chromium_without_udp_sends_media_over_ice_tcp(settings, udp_blocked):
+    settings.MEDIA_HOST_ADDRESSES = [SERVER]
+    settings.MEDIA_TCP_PORT = TCP_PORT
+    engine = MediaEngine()
+    try:
+        async with chromium_in(udp_blocked) as page:
+            answer = await publish_from_page(page, engine, "room-tcp-chromium", "con_A", {})
+            assert f"{SERVER} {TCP_PORT} typ host tcptype passive" in answer
+            assert await frames_arrive(engine, "room-tcp-chromium", "con_A", 30) >= 30
+            pair = await selected_pair(page)
+            assert pair is not None
+            assert (pair["protocol"], pair["remoteProtocol"], pair["remotePort"]) == (
+                "tcp",
+                "tcp",
+                TCP_PORT,
+            )
+    finally:
+        await engine.close()
+    assert engine.open_peer_connections == 0

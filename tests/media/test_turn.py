@@ -15,6 +15,7 @@ from aiortc.rtcicetransport import connection_kwargs
 from media import coturn, ice, turn
 from media.engine import MediaEngine
 from tests import netns
+from tests.media.chromium import chromium_in, publish_from_page, selected_pair
 from tests.media.remote import frames_arrive, publish_from
 
 SECRET = "a-shared-secret-of-the-tests"
@@ -182,3 +183,35 @@ def test_coturn_is_planned_from_the_setting():
     assert "--use-auth-secret" in command
     with pytest.raises(coturn.CoturnError, match="staticAuthSecret"):
         coturn.plan_for(turn.parse_setting([{"urls": "stun:198.18.3.1"}]))
+
+
+@pytest.mark.e2e
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("query", "relay_protocol"), [("", "udp"), ("?transport=tcp", "tcp")])
+async def test_chromium_relay_only_sends_media_through_coturn(
+    settings, coturn_only, query, relay_protocol
+):
+    settings.MEDIA_HOST_ADDRESSES = ["127.0.0.2"]  # the client cannot reach it: only coturn
+    settings.MEDIA_ICE_SERVERS = [
+        {"urls": f"turn:{TURN_IP}:3478{query}", "staticAuthSecret": SECRET}
+    ]
+    # What joinRoom hands a browser, read as our pages read it (peer.js iceServersFrom).
+    servers = [
+        {"urls": server["url"], "username": server["username"], "credential": server["credential"]}
+        for server in ice.browser_ice_servers()
+    ]
+    engine = MediaEngine()
+    try:
+        async with chromium_in(coturn_only) as page:
+            configuration = {"iceServers": servers, "iceTransportPolicy": "relay"}
+            answer = await publish_from_page(
+                page, engine, "room-turn-chromium", "con_A", configuration
+            )
+            assert " typ relay " in answer
+            assert await frames_arrive(engine, "room-turn-chromium", "con_A", 30) >= 30
+            pair = await selected_pair(page)
+            assert pair is not None
+            assert (pair["local"], pair["relayProtocol"]) == ("relay", relay_protocol)
+    finally:
+        await engine.close()
+    assert engine.open_peer_connections == 0

@@ -51,4 +51,13 @@ def media_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         problems.append(
             Error(f"MEDIA_PORT_MIN ({low}) is above MEDIA_PORT_MAX ({high})", id="media.E003")
         )
+    udp = settings.MEDIA_UDP_PORT
+    if udp is not None and low is not None and high is not None and low <= udp <= high:
+        problems.append(
+            Error(
+                f"MEDIA_UDP_PORT ({udp}) is inside MEDIA_PORT_MIN-MEDIA_PORT_MAX ({low}-{high}): "
+                "the range's sockets could take it",
+                id="media.E003",
+            )
+        )
     return problems

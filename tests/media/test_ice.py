@@ -61,6 +61,17 @@ def test_aioice_finds_its_event_loop_through_our_asyncio():
     gather = inspect.getsource(aioice.ice.Connection.get_component_candidates)
     assert "loop = asyncio.get_running_loop()" in gather
     assert "local_addr=(address, 0)" in gather
+    # ICE-TCP: the Connection's lists we add a TCP protocol and candidate to.
+    connection = aioice.ice.Connection(ice_controlling=False)
+    assert connection._protocols == []
+    assert connection._local_candidates == []
+    assert connection._components == {1}
+    assert "self._protocols += host_protocols" in gather
+    assert "self._local_candidates += candidates" in inspect.getsource(
+        aioice.ice.Connection.gather_candidates
+    )
+    assert "protocol.local_candidate = Candidate(" in gather
+    assert inspect.signature(aioice.ice.StunProtocol).parameters["receiver"]
     endpoint = inspect.getsource(aioice.turn.create_turn_endpoint)
     assert "loop = asyncio.get_running_loop()" in endpoint
     assert "remote_addr=server_addr" in endpoint
@@ -124,3 +135,6 @@ def test_bad_media_settings_fail_the_checks(settings):
     assert ids == {"media.E001", "media.E002", "media.E003"}
     settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 50010, 50000
     assert any("MEDIA_PORT_MIN (50010) is above" in m.msg for m in media_settings())
+    settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 50000, 50010
+    settings.MEDIA_UDP_PORT = 50005
+    assert any(m.msg.startswith("MEDIA_UDP_PORT (50005) is inside") for m in media_settings())

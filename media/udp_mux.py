@@ -11,10 +11,12 @@ handed to the right peer's ICE connection. What a datagram is comes from its fir
   transaction id noted when the request went out (so two peers may ask the same STUN
   server, or check the same browser address, without mixing their answers).
 - DTLS and SRTP go to the peer that the source address belongs to: learnt from the
-  checks that address sent us or that we sent to it.
+  checks that address sent us, or else from the checks we sent to it.
 
-An address is given to a peer once and not taken from it by a later datagram, so
-a forged STUN request cannot steal another peer's media. The tables are bounded and
+An address is given to a peer once and not taken from it by a later datagram, so a
+forged STUN request cannot steal another peer's media; an address a peer only sent to
+(two browsers behind different NATs may offer the same private host candidate) yields
+to the peer that address's checks name. The tables are bounded and
 emptied of a peer when it closes; the socket closes with its last peer.
 """
 
@@ -115,7 +117,10 @@ class SharedUdpPort:
         self._on_empty = on_empty
         self._socket: socket.socket | None = None
         self._by_ufrag: dict[str, MuxedTransport] = {}
+        # Addresses a peer has received a check from (confirmed), and addresses it has
+        # only sent to (its checks, its STUN server): the first kind wins.
         self._by_address: dict[tuple[str, int], MuxedTransport] = {}
+        self._sent_to: dict[tuple[str, int], MuxedTransport] = {}
         self._transactions: OrderedDict[bytes, MuxedTransport] = OrderedDict()
         self.dropped = 0
 
@@ -171,8 +176,9 @@ class SharedUdpPort:
 
     def detach(self, transport: MuxedTransport) -> None:
         self._by_ufrag.pop(transport.ufrag, None)
-        for address in [key for key, owner in self._by_address.items() if owner is transport]:
-            del self._by_address[address]
+        for table in (self._by_address, self._sent_to):
+            for address in [key for key, owner in table.items() if owner is transport]:
+                del table[address]
         for ask in [key for key, owner in self._transactions.items() if owner is transport]:
             del self._transactions[ask]
         if not self._by_ufrag:
@@ -183,7 +189,7 @@ class SharedUdpPort:
         if self._socket is None:
             return
         key = _key(addr)
-        self._by_address.setdefault(key, sender)
+        self._sent_to.setdefault(key, sender)
         if len(data) >= _STUN_HEADER and data[0] < 4 and _stun_class(data) == 0:
             self._transactions[data[8:20]] = sender
             while len(self._transactions) > MAX_TRANSACTIONS:
@@ -212,10 +218,13 @@ class SharedUdpPort:
             if owner is not None:
                 self._by_address.setdefault(key, owner)
                 return owner
-            return self._by_address.get(key)
+            return self._owner_of(key)
         if 20 <= first <= 63 or 128 <= first <= 191:
-            return self._by_address.get(key)
+            return self._owner_of(key)
         return None
+
+    def _owner_of(self, key: tuple[str, int]) -> MuxedTransport | None:
+        return self._by_address.get(key) or self._sent_to.get(key)
 
     def datagram_received(self, data: bytes, addr: Address) -> None:
         owner = self.route(data, addr)

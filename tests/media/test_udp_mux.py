@@ -71,6 +71,15 @@ def test_stun_requests_go_to_the_peer_their_username_names():
     assert port.route(b"\x90" + bytes(20), BROWSER) is second
 
 
+def test_an_address_only_sent_to_yields_to_the_peer_its_checks_name():
+    port, first, second = _port_with_two_peers()
+    # The first peer checks a private host candidate that is really the second's browser.
+    first.sendto(bytes(stun.Message(stun.Method.BINDING, stun.Class.REQUEST)), BROWSER)
+    assert port.route(b"\x90" + bytes(20), BROWSER) is first
+    assert port.route(_request("ufragB"), BROWSER) is second
+    assert port.route(b"\x90" + bytes(20), BROWSER) is second
+
+
 def test_stun_responses_go_to_the_peer_that_asked():
     port, first, second = _port_with_two_peers()
     asks = [stun.Message(stun.Method.BINDING, stun.Class.REQUEST) for _ in range(2)]

@@ -90,7 +90,7 @@ async def socket_per_peer(peers: int, packets: int, burst: int) -> tuple[float, 
 
 
 async def one_port(peers: int, packets: int, burst: int) -> tuple[float, int]:
-    shared = SharedUdpPort("127.0.0.1", 0, lambda port: None)
+    shared = SharedUdpPort("127.0.0.1", 0)
     await shared.open()
     senders = _senders(peers)
     counters = []
@@ -116,7 +116,7 @@ async def one_port(peers: int, packets: int, burst: int) -> tuple[float, int]:
 
 
 def routing_alone(peers: int, rounds: int) -> float:
-    shared = SharedUdpPort("127.0.0.1", 0, lambda port: None)
+    shared = SharedUdpPort("127.0.0.1", 0)
     shared._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # never read: route() only
     addresses = [("127.0.0.1", 20000 + index) for index in range(peers)]
     for index, address in enumerate(addresses):

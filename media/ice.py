@@ -31,9 +31,10 @@ from aiortc import RTCConfiguration, RTCIceServer
 from django.conf import settings
 
 from media import nat, turn
-from media.ice_tcp import TcpIcePorts
+from media.ice_tcp import TcpIcePort
 from media.ports import PortRange
-from media.udp_mux import SharedPorts
+from media.shared_sockets import SharedSockets
+from media.udp_mux import SharedUdpPort
 
 logger = logging.getLogger(__name__)
 _aioice_host_addresses = aioice.ice.get_host_addresses
@@ -98,8 +99,8 @@ _server_gathering: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "server_gathering", default=False
 )
 _ranges: dict[tuple[int, int], PortRange] = {}
-shared_ports = SharedPorts()
-tcp_ports = TcpIcePorts()
+shared_ports = SharedSockets(SharedUdpPort)
+tcp_ports = SharedSockets(TcpIcePort)
 # RFC 6544 4.2: a passive TCP host candidate ranks below UDP host candidates (aioice
 # gives those local preference 65535); direction preference 4 for passive.
 _TCP_PASSIVE_LOCAL_PREFERENCE = (1 << 13) * 4 + 8191

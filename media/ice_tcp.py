@@ -169,6 +169,10 @@ class TcpIcePort:
         self.unnamed = 0
         self._server: asyncio.Server | None = None
 
+    @property
+    def is_open(self) -> bool:
+        return self._server is not None
+
     async def open(self) -> None:
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
@@ -189,29 +193,3 @@ class TcpIcePort:
         if not self.peers and self._server is not None:
             self._server.close()
             self._server = None
-
-
-class TcpIcePorts:
-    """The listening sockets of this process, one per host address, open while used."""
-
-    def __init__(self) -> None:
-        self._ports: dict[tuple[str, int], TcpIcePort] = {}
-        self._lock: asyncio.Lock | None = None
-
-    async def attach(
-        self, address: str, port: int, protocol: asyncio.DatagramProtocol, ufrag: str
-    ) -> PeerTcpTransport:
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            key = (address, port)
-            listener = self._ports.get(key)
-            if listener is None or listener._server is None:
-                listener = TcpIcePort(address, port)
-                await listener.open()
-                self._ports[key] = listener
-            return listener.attach(protocol, ufrag)
-
-    @property
-    def open_sockets(self) -> int:
-        return sum(1 for listener in self._ports.values() if listener._server is not None)

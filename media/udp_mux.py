@@ -28,7 +28,6 @@ import logging
 import socket
 import struct
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -112,9 +111,8 @@ class SharedUdpPort:
     every peer would cap the whole node at one datagram per turn of the loop.
     """
 
-    def __init__(self, address: str, port: int, on_empty: Callable[[SharedUdpPort], None]) -> None:
+    def __init__(self, address: str, port: int) -> None:
         self.address, self.port = address, port
-        self._on_empty = on_empty
         self._socket: socket.socket | None = None
         self._by_ufrag: dict[str, MuxedTransport] = {}
         # Addresses a peer has received a check from (confirmed), and addresses it has
@@ -123,6 +121,10 @@ class SharedUdpPort:
         self._sent_to: dict[tuple[str, int], MuxedTransport] = {}
         self._transactions: OrderedDict[bytes, MuxedTransport] = OrderedDict()
         self.dropped = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self._socket is not None
 
     @property
     def sockname(self) -> Any:
@@ -183,7 +185,6 @@ class SharedUdpPort:
             del self._transactions[ask]
         if not self._by_ufrag:
             self.close()
-            self._on_empty(self)
 
     def send(self, sender: MuxedTransport, data: bytes, addr: Address) -> None:
         if self._socket is None:
@@ -232,34 +233,3 @@ class SharedUdpPort:
             self.dropped += 1
             return
         owner.protocol.datagram_received(data, addr)
-
-
-class SharedPorts:
-    """The shared sockets of this process, one per (host address, port), opened on use."""
-
-    def __init__(self) -> None:
-        self._ports: dict[tuple[str, int], SharedUdpPort] = {}
-        self._lock: asyncio.Lock | None = None
-
-    async def attach(
-        self, address: str, port: int, protocol: asyncio.DatagramProtocol, ufrag: str
-    ) -> MuxedTransport:
-        # One opening at a time: two peers gathering at once must not both bind the port.
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            key = (address, port)
-            shared = self._ports.get(key)
-            if shared is None:
-                shared = SharedUdpPort(address, port, self._forget)
-                await shared.open()
-                self._ports[key] = shared
-            return shared.attach(protocol, ufrag)
-
-    def _forget(self, shared: SharedUdpPort) -> None:
-        if self._ports.get((shared.address, shared.port)) is shared:
-            del self._ports[(shared.address, shared.port)]
-
-    @property
-    def open_sockets(self) -> int:
-        return len(self._ports)

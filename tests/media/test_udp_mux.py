@@ -50,7 +50,7 @@ class _Sent:
 
 
 def _port_with_two_peers() -> tuple[SharedUdpPort, MuxedTransport, MuxedTransport]:
-    port = SharedUdpPort("198.18.7.1", PORT, lambda shared: None)
+    port = SharedUdpPort("198.18.7.1", PORT)
     port._socket = _Sent()  # type: ignore[assignment]
     first = port.attach(Recorder(), "ufragA")
     second = port.attach(Recorder(), "ufragB")

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
-from media import nat, turn
+from media import app_settings, nat, turn
 from rooms.ice_servers import InvalidIceServer
 
 
@@ -42,7 +42,7 @@ def media_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         turn.parse_setting(settings.MEDIA_ICE_SERVERS)
     except InvalidIceServer as error:
         problems.append(Error(str(error), id="media.E002"))
-    low, high = settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX
+    low, high = app_settings.get("MEDIA_PORT_MIN"), app_settings.get("MEDIA_PORT_MAX")
     if (low is None) != (high is None):
         problems.append(
             Error("set both MEDIA_PORT_MIN and MEDIA_PORT_MAX, or neither", id="media.E003")
@@ -51,7 +51,7 @@ def media_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         problems.append(
             Error(f"MEDIA_PORT_MIN ({low}) is above MEDIA_PORT_MAX ({high})", id="media.E003")
         )
-    udp = settings.MEDIA_UDP_PORT
+    udp = app_settings.get("MEDIA_UDP_PORT")
     if udp is not None and low is not None and high is not None and low <= udp <= high:
         problems.append(
             Error(

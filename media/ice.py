@@ -30,7 +30,7 @@ import aioice.turn
 from aiortc import RTCConfiguration, RTCIceServer
 from django.conf import settings
 
-from media import nat, turn
+from media import app_settings, nat, turn
 from media.ice_tcp import TcpIcePort
 from media.ports import PortRange
 from media.shared_sockets import SharedSockets
@@ -56,7 +56,8 @@ def ice_servers() -> list[RTCIceServer]:
         urls = [
             url
             for url in entry.urls
-            if url.partition(":")[0] in ("turn", "turns") or settings.MEDIA_STUN_DISCOVERY
+            if url.partition(":")[0] in ("turn", "turns")
+            or app_settings.get("MEDIA_STUN_DISCOVERY")
         ]
         if not urls:
             continue
@@ -107,7 +108,7 @@ _TCP_PASSIVE_LOCAL_PREFERENCE = (1 << 13) * 4 + 8191
 
 
 def _port_range() -> PortRange | None:
-    low, high = settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX
+    low, high = app_settings.get("MEDIA_PORT_MIN"), app_settings.get("MEDIA_PORT_MAX")
     if low is None or high is None:
         return None
     return _ranges.setdefault((low, high), PortRange(low, high))
@@ -279,7 +280,8 @@ class _AsyncioForAioice(types.ModuleType):
         loop = asyncio.get_running_loop()
         if not _server_gathering.get():
             return loop
-        ports, udp_port, tcp_port = _port_range(), settings.MEDIA_UDP_PORT, settings.MEDIA_TCP_PORT
+        ports = _port_range()
+        udp_port, tcp_port = app_settings.get("MEDIA_UDP_PORT"), app_settings.get("MEDIA_TCP_PORT")
         if ports is None and udp_port is None and tcp_port is None:
             return loop
         return _ServerLoop(loop, ports, udp_port, tcp_port)
@@ -302,9 +304,10 @@ def why_no_candidates() -> str:
             f"no free media port: every port of MEDIA_PORT_MIN-MEDIA_PORT_MAX "
             f"({ports.first}-{ports.last}) is in use"
         )
-    if settings.MEDIA_UDP_PORT is not None:
+    udp_port = app_settings.get("MEDIA_UDP_PORT")
+    if udp_port is not None:
         return (
-            f"no ICE candidate could be gathered: MEDIA_UDP_PORT {settings.MEDIA_UDP_PORT} "
+            f"no ICE candidate could be gathered: MEDIA_UDP_PORT {udp_port} "
             "cannot be bound on MEDIA_HOST_ADDRESSES (the log says why)"
         )
     return "no ICE candidate could be gathered on MEDIA_HOST_ADDRESSES"

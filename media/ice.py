@@ -94,8 +94,9 @@ def announce(sdp: str) -> str:
     return nat.rewrite(sdp, nat.parse(settings.MEDIA_ANNOUNCED_ADDRESS))
 
 
-# The port range applies to the server's own peers only: a test's client peers in the
-# same process keep the kernel's ports. The engine marks its gathering with this.
+# The port range, the one UDP port and ICE-TCP are for the server's own peers only: a
+# test's client peers in the same process keep aioice's ways. The engine marks its
+# gathering with this.
 _server_gathering: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "server_gathering", default=False
 )
@@ -116,7 +117,7 @@ def _port_range() -> PortRange | None:
 
 @contextlib.contextmanager
 def server_sockets() -> Iterator[None]:
-    """Inside this block, aioice binds the sockets it makes inside the port range."""
+    """Inside this block, aioice's sockets follow the media port settings (the engine's peers)."""
     token = _server_gathering.set(True)
     try:
         yield

@@ -116,3 +116,28 @@ async def test_twenty_ports_serve_twenty_peers_and_the_next_participant_is_refus
 async def _until(condition) -> None:
     while not condition():
         await asyncio.sleep(0.05)
+
+
+@pytest.mark.webrtc
+@pytest.mark.asyncio
+async def test_through_signaling_the_refused_participant_gets_error_300(
+    settings, rpc_clients, invite, peers
+):
+    from media.engine import get_engine
+    from tests.signaling.conftest import join
+    from tests.signaling.rpc import RpcFailure
+    from tests.signaling.test_media import publish as publish_video
+
+    settings.MEDIA_HOST_ADDRESSES = ["127.0.0.2"]
+    settings.MEDIA_PORT_MIN = settings.MEDIA_PORT_MAX = LOW  # one port: one peer
+    alice, bob = await rpc_clients(), await rpc_clients()
+    alice_seat = await join(alice, await invite(), data="Alice")
+    await join(bob, await invite(), data="Bob")
+    await publish_video(alice, peers())
+    with pytest.raises(RpcFailure) as failure:
+        await publish_video(bob, peers())
+    assert failure.value.code == 300
+    assert "MEDIA_PORT_MIN-MEDIA_PORT_MAX" in failure.value.message
+    engine = get_engine()
+    assert engine.open_peer_connections == 1  # Alice's, still there
+    assert engine.publishers(next(iter(engine._rooms))) == [alice_seat["id"]]

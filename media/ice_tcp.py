@@ -22,6 +22,7 @@ import logging
 import struct
 from typing import Any
 
+from media.shared_sockets import PeerShare
 from media.udp_mux import stun_username_ufrag
 
 logger = logging.getLogger(__name__)
@@ -108,16 +109,13 @@ class _Framing(asyncio.Protocol):
         self.transport = None
 
 
-class PeerTcpTransport(asyncio.DatagramTransport):
+class PeerTcpTransport(PeerShare):
     """One peer's TCP side, as the aioice protocol of its passive candidate sees it."""
 
     def __init__(self, port: TcpIcePort, protocol: asyncio.DatagramProtocol, ufrag: str) -> None:
-        super().__init__()
+        super().__init__(protocol, ufrag)
         self._port = port
-        self.protocol = protocol
-        self.ufrag = ufrag
         self._connections: dict[tuple[str, int], _Framing] = {}
-        self._closing = False
 
     def connected(self, connection: _Framing) -> None:
         previous = self._connections.get(connection.address)
@@ -138,26 +136,14 @@ class PeerTcpTransport(asyncio.DatagramTransport):
         if connection is not None:
             connection.send(bytes(data))
 
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        if name == "sockname":
-            return (self._port.address, self._port.port)
-        return default
+    def _sockname(self) -> Any:
+        return (self._port.address, self._port.port)
 
-    def is_closing(self) -> bool:
-        return self._closing
-
-    def close(self) -> None:
-        if self._closing:
-            return
-        self._closing = True
+    def _release(self) -> None:
         for connection in list(self._connections.values()):
             connection.close()
         self._connections.clear()
         self._port.detach(self)
-        asyncio.get_running_loop().call_soon(self.protocol.connection_lost, None)
-
-    def abort(self) -> None:
-        self.close()
 
 
 class TcpIcePort:

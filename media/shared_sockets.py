@@ -8,7 +8,46 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+
+
+class PeerShare(asyncio.DatagramTransport):
+    """One peer's share of a shared socket, as its aioice protocol sees it: a transport.
+
+    Closing it releases the share (`_release`) and tells the protocol, as a socket's
+    transport would, so aioice's close of the peer completes.
+    """
+
+    def __init__(self, protocol: asyncio.DatagramProtocol, ufrag: str) -> None:
+        super().__init__()
+        self.protocol = protocol
+        self.ufrag = ufrag
+        self._closing = False
+
+    def _sockname(self) -> Any:
+        raise NotImplementedError
+
+    def _release(self) -> None:
+        raise NotImplementedError
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        if name == "sockname":
+            return self._sockname()
+        # No "socket": the socket is not one peer's to tune.
+        return default
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._release()
+        asyncio.get_running_loop().call_soon(self.protocol.connection_lost, None)
+
+    def abort(self) -> None:
+        self.close()
 
 
 class SharedSocket(Protocol):

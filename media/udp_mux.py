@@ -30,6 +30,8 @@ import struct
 from collections import OrderedDict
 from typing import Any
 
+from media.shared_sockets import PeerShare
+
 logger = logging.getLogger(__name__)
 
 _STUN_HEADER = 20
@@ -68,39 +70,23 @@ def _key(addr: Address) -> tuple[str, int]:
     return (addr[0], addr[1])
 
 
-class MuxedTransport(asyncio.DatagramTransport):
+class MuxedTransport(PeerShare):
     """What one peer's aioice protocol holds: sends go out of the shared socket."""
 
     def __init__(self, port: SharedUdpPort, protocol: asyncio.DatagramProtocol, ufrag: str) -> None:
-        super().__init__()
+        super().__init__(protocol, ufrag)
         self._port = port
-        self.protocol = protocol
-        self.ufrag = ufrag
-        self._closing = False
 
     def sendto(self, data: bytes, addr: Address | None = None) -> None:  # type: ignore[override]
         if self._closing or addr is None:
             return
         self._port.send(self, bytes(data), addr)
 
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        if name == "sockname":
-            return self._port.sockname
-        # No "socket": the socket is not one peer's to tune.
-        return default
+    def _sockname(self) -> Any:
+        return self._port.sockname
 
-    def is_closing(self) -> bool:
-        return self._closing
-
-    def close(self) -> None:
-        if self._closing:
-            return
-        self._closing = True
+    def _release(self) -> None:
         self._port.detach(self)
-        asyncio.get_running_loop().call_soon(self.protocol.connection_lost, None)
-
-    def abort(self) -> None:
-        self.close()
 
 
 class SharedUdpPort:

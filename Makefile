@@ -10,7 +10,7 @@ export HOST PORT
 TEST_DATABASE_URL ?= $(DATABASE_URL)
 TEST_REDIS_URL ?= $(REDIS_URL)
 
-.PHONY: run test lint format install install-test chromium clean lock
+.PHONY: run test lint format install install-test chromium network-tools clean lock
 
 # Every package comes from the locks in requirements/ (docs/development.md): pip, the
 # build backend and pip-tools from tools.txt, the site's dependencies from main.txt,
@@ -64,14 +64,36 @@ chromium:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Debian's coturn and nftables for the network tests (tests/media: TURN, NAT namespaces).
+network-tools:
+	@command -v turnserver >/dev/null && command -v nft >/dev/null || { \
+		echo "installing Debian's coturn and nftables for the network tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn nftables; }
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test tests/compat/node_modules/.installed node_modules/.installed chromium
+install-test: $(VENV)/.installed-test tests/compat/node_modules/.installed node_modules/.installed chromium network-tools
+
+# `make run TURN=true`: Debian's coturn (apt-get install -y coturn) beside the server, on
+# TURN_HOST:TURN_PORT (UDP and TCP; relays on UDP 49160-49200), with a secret kept in
+# var/turn-secret that the server also uses for its TURN REST credentials
+# (docs/deployment.md). A MEDIA_ICE_SERVERS of your own with a staticAuthSecret wins.
+TURN ?= false
+TURN_HOST ?= $(HOST)
+TURN_PORT ?= 3478
+SERVE := $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+ifeq ($(TURN),true)
+	@command -v turnserver >/dev/null || { echo "TURN=true needs coturn: apt-get install -y coturn" >&2; exit 1; }
+	@test -s var/turn-secret || { umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(32))" > var/turn-secret; }
+	default='[{"urls": ["turn:$(TURN_HOST):$(TURN_PORT)", "turn:$(TURN_HOST):$(TURN_PORT)?transport=tcp"], "staticAuthSecret": "'"$$(cat var/turn-secret)"'"}]'; \
+		MEDIA_ICE_SERVERS="$${MEDIA_ICE_SERVERS:-$$default}" $(PY) manage.py with_coturn -- $(SERVE)
+else
+	$(SERVE)
+endif
 
 lint: $(VENV)/.installed-test node_modules/.installed
 	$(VENV)/bin/ruff check .

@@ -271,9 +271,18 @@ class MediaEngine:
             return answer
 
     async def _answer(self, pc: RTCPeerConnection) -> str:
-        await pc.setLocalDescription(await pc.createAnswer())
-        # aiortc gathers every candidate in setLocalDescription: the answer carries them.
-        return ice.announce(pc.localDescription.sdp)
+        # aiortc gathers every candidate in setLocalDescription: the answer carries them,
+        # and the sockets behind them are bound in the port range.
+        with ice.server_sockets():
+            await pc.setLocalDescription(await pc.createAnswer())
+        answer = pc.localDescription.sdp
+        if "\na=candidate:" not in answer:
+            # aioice logs a socket it cannot bind and goes on; a peer with no candidate
+            # at all would only fail later, in silence, so it is refused now.
+            reason = ice.why_no_candidates()
+            logger.warning("refusing a peer: %s", reason)
+            raise MediaError(reason)
+        return ice.announce(answer)
 
     async def add_ice_candidate(
         self,

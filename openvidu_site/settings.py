@@ -220,8 +220,19 @@ MEDIA_HOST_ADDRESSES = env_list("MEDIA_HOST_ADDRESSES", [])
 # no encoding); "reencode" decodes and re-encodes per subscriber (aiortc's MediaRelay
 # way, kept as the benchmark's baseline).
 MEDIA_FORWARDING = env_choice("MEDIA_FORWARDING", "passthrough", ("passthrough", "reencode"))
-# The public address to announce instead of the host address, for a server behind 1:1 NAT.
+# The public address to announce instead of the host address, for a server behind 1:1 NAT:
+# one address, or private=public pairs (comma-separated), one per host address.
 MEDIA_ANNOUNCED_ADDRESS = env_optional("MEDIA_ANNOUNCED_ADDRESS")
+# Ask the STUN servers of MEDIA_ICE_SERVERS for our public address (server-reflexive
+# candidates). Off: that is traffic to a third party, never a default.
+MEDIA_STUN_DISCOVERY = env_bool("MEDIA_STUN_DISCOVERY", False)
+# The ports every media socket of the server is bound in (both or neither; unset: any).
+MEDIA_PORT_MIN = env_int("MEDIA_PORT_MIN", 0, minimum=1, maximum=65535) or None
+MEDIA_PORT_MAX = env_int("MEDIA_PORT_MAX", 0, minimum=1, maximum=65535) or None
+# One UDP port for the host candidates of every peer (unset: a socket per peer).
+MEDIA_UDP_PORT = env_int("MEDIA_UDP_PORT", 0, minimum=1, maximum=65535) or None
+# A TCP port for ICE over TCP (passive candidates), for browsers that cannot use UDP.
+MEDIA_TCP_PORT = env_int("MEDIA_TCP_PORT", 0, minimum=1, maximum=65535) or None
 
 # Recording, with OpenVidu's settings and defaults (off unless asked for, as in OpenVidu).
 OPENVIDU_RECORDING = env_bool("OPENVIDU_RECORDING", False)

@@ -26,9 +26,14 @@ def test_configured_servers_reach_aiortc_and_browsers(settings):
         {"urls": "turn:turn.internal.test:3478", "username": "u", "credential": "p"},
         {"urls": ["stun:a.internal.test", "stun:b.internal.test"]},
     ]
+    settings.MEDIA_STUN_DISCOVERY = False
+    servers = ice.rtc_configuration().iceServers or []
+    # The server asks no STUN server for its address unless told to.
+    assert [server.urls for server in servers] == [["turn:turn.internal.test:3478"]]
+    settings.MEDIA_STUN_DISCOVERY = True
     servers = ice.rtc_configuration().iceServers or []
     assert [server.urls for server in servers] == [
-        "turn:turn.internal.test:3478",
+        ["turn:turn.internal.test:3478"],
         ["stun:a.internal.test", "stun:b.internal.test"],
     ]
     assert ice.browser_ice_servers() == [
@@ -40,6 +45,38 @@ def test_configured_servers_reach_aiortc_and_browsers(settings):
 
 def test_our_host_address_policy_is_what_aioice_calls():
     assert aioice.ice.get_host_addresses is ice.host_addresses
+
+
+def test_aioice_finds_its_event_loop_through_our_asyncio():
+    # The port range rests on these: aioice's ice and turn modules call
+    # `asyncio.get_running_loop()` by module attribute, then bind with the loop's
+    # create_datagram_endpoint(local_addr=(address, 0)) / (remote_addr=server) and
+    # create_connection(host=, port=, ssl=).
+    import inspect
+
+    import aioice.turn
+
+    assert isinstance(vars(aioice.ice)["asyncio"], ice._AsyncioForAioice)
+    assert vars(aioice.turn)["asyncio"] is vars(aioice.ice)["asyncio"]
+    gather = inspect.getsource(aioice.ice.Connection.get_component_candidates)
+    assert "loop = asyncio.get_running_loop()" in gather
+    assert "local_addr=(address, 0)" in gather
+    # ICE-TCP: the Connection's lists we add a TCP protocol and candidate to.
+    connection = aioice.ice.Connection(ice_controlling=False)
+    assert connection._protocols == []
+    assert connection._local_candidates == []
+    assert connection._components == {1}
+    assert "self._protocols += host_protocols" in gather
+    assert "self._local_candidates += candidates" in inspect.getsource(
+        aioice.ice.Connection.gather_candidates
+    )
+    assert "protocol.local_candidate = Candidate(" in gather
+    assert inspect.signature(aioice.ice.StunProtocol).parameters["receiver"]
+    endpoint = inspect.getsource(aioice.turn.create_turn_endpoint)
+    assert "loop = asyncio.get_running_loop()" in endpoint
+    assert "remote_addr=server_addr" in endpoint
+    assert "host=server_addr[0]" in endpoint
+    assert "ssl=ssl" in endpoint
 
 
 def test_configured_host_addresses_are_used(settings):
@@ -93,5 +130,11 @@ def test_bad_media_settings_fail_the_checks(settings):
 
     settings.MEDIA_HOST_ADDRESSES = ["not-an-ip"]
     settings.MEDIA_ICE_SERVERS = [{"username": "u"}]
+    settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 50000, None
     ids = {message.id for message in media_settings()}
-    assert ids == {"media.E001", "media.E002"}
+    assert ids == {"media.E001", "media.E002", "media.E003"}
+    settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 50010, 50000
+    assert any("MEDIA_PORT_MIN (50010) is above" in m.msg for m in media_settings())
+    settings.MEDIA_PORT_MIN, settings.MEDIA_PORT_MAX = 50000, 50010
+    settings.MEDIA_UDP_PORT = 50005
+    assert any(m.msg.startswith("MEDIA_UDP_PORT (50005) is inside") for m in media_settings())

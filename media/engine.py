@@ -21,9 +21,8 @@ from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription, sdp
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from aiortc.sdp import candidate_from_sdp
-from django.conf import settings
 
-from media import ice
+from media import app_settings, ice
 from media.forwarding import Forwarder, make_forwarder
 
 logger = logging.getLogger(__name__)
@@ -135,7 +134,7 @@ class MediaEngine:
         return self._locks.setdefault(room_key, asyncio.Lock())
 
     def _forwarder(self, pc: RTCPeerConnection, track: MediaStreamTrack) -> Forwarder:
-        return make_forwarder(settings.MEDIA_FORWARDING, track, _receiver_of(pc, track))
+        return make_forwarder(app_settings.get("MEDIA_FORWARDING"), track, _receiver_of(pc, track))
 
     def _new_peer(self, label: str) -> RTCPeerConnection:
         pc = RTCPeerConnection(ice.rtc_configuration())

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from openvidu_site.addresses import default_allowed_hosts, local_url
+from rooms.app_settings import app_settings
 
 
 def follow_address(host: str, port: int) -> None:
@@ -42,16 +43,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         follow_address(host, port)
         local = local_url(host, port)
-        secret = settings.OPENVIDU_SECRET
-        shown = (
-            secret if secret == settings.OPENVIDU_DEVELOPMENT_SECRET else "(from OPENVIDU_SECRET)"
-        )
+        secret = app_settings.SECRET
+        shown = secret if secret == app_settings.DEVELOPMENT_SECRET else "(from OPENVIDU_SECRET)"
         self.stdout.write(
             "\n".join(
                 [
                     "",
                     f"  Video rooms        {local}/",
-                    f"  Public URL         {settings.OPENVIDU_PUBLICURL}",
+                    f"  Public URL         {app_settings.PUBLICURL}",
                     f"  REST API           {local}/openvidu/api/  (docs: {local}/openvidu/api/docs)",
                     f"  REST secret        OPENVIDUAPP:{shown}",
                     f"  Admin              {local}/admin/  (make an account: .venv/bin/python manage.py createsuperuser)",

@@ -40,7 +40,10 @@ class Publication:
 
 
 @dataclass
-class Subscription:
+class SubscriberPeer:
+    """One subscriber's receiving peer connection for one publisher (the row is
+    rooms.models.Subscription)."""
+
     subscriber_id: str
     publisher_id: str
     pc: RTCPeerConnection
@@ -51,7 +54,7 @@ class Subscription:
 class RoomMedia:
     video_codec: str
     publications: dict[str, Publication] = field(default_factory=dict)
-    subscriptions: dict[tuple[str, str], Subscription] = field(default_factory=dict)
+    subscriptions: dict[tuple[str, str], SubscriberPeer] = field(default_factory=dict)
 
 
 def _codec_preferences(kind: str, video_codec: str) -> list[RTCRtpCodecCapability]:
@@ -248,7 +251,7 @@ class MediaEngine:
             if key in room.subscriptions:
                 raise MediaError(f"{subscriber_id} already receives {publisher_id}")
             pc = self._new_peer(f"subscriber {subscriber_id} <- {publisher_id}")
-            subscription = Subscription(subscriber_id, publisher_id, pc)
+            subscription = SubscriberPeer(subscriber_id, publisher_id, pc)
             try:
                 for kind in _offered_kinds(offer, room.video_codec):
                     forwarder = publication.forwarders.get(kind)
@@ -387,7 +390,7 @@ class MediaEngine:
             if lock is not None and not lock.locked():
                 del self._locks[room_key]
 
-    async def _close_subscription(self, subscription: Subscription) -> None:
+    async def _close_subscription(self, subscription: SubscriberPeer) -> None:
         for track in subscription.tracks:
             track.stop()
         await self._close_peer(subscription.pc)

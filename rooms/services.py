@@ -276,7 +276,7 @@ def join_with_token(
     connection.save(
         update_fields=["status", "active_at", "ip", "platform", "location", "client_data", "node"]
     )
-    history.participant_joined(connection)
+    history.record_participant_joined(connection)
     return connection
 
 

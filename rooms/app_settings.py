@@ -220,6 +220,23 @@ class AppSettings:
             getattr(settings, "OPENVIDU_RECORDING_CUSTOM_LAYOUT", "/opt/openvidu/custom-layout")
         )
 
+    # The site's address, which `manage.py serve` binds by default.
+
+    @property
+    def HOST(self) -> str:
+        """`HOST`: the address `manage.py serve` binds; 127.0.0.1 by default."""
+        return str(getattr(settings, "HOST", "127.0.0.1"))
+
+    @property
+    def PORT(self) -> int:
+        """`PORT`: the port `manage.py serve` binds; 8000 by default."""
+        return int(getattr(settings, "PORT", 8000))
+
+    @property
+    def BEHIND_PROXY(self) -> bool:
+        """`BEHIND_PROXY`: `manage.py serve` trusts X-Forwarded-For; off by default."""
+        return bool(getattr(settings, "BEHIND_PROXY", False))
+
     @property
     def SUPPORT_DEPRECATED_API(self) -> bool:
         """OpenVidu's pre-2.16 paths (`/api/...`, `/config`, ...); on by default, as in 2.32."""

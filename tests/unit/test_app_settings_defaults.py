@@ -49,3 +49,14 @@ def test_the_site_values_when_set():
     assert app_settings.SECRET == settings.OPENVIDU_SECRET
     assert app_settings.PUBLICURL == settings.OPENVIDU_PUBLICURL
     assert Path(settings.OPENVIDU_RECORDING_PATH) == app_settings.RECORDING_PATH
+
+
+def test_the_serve_defaults_when_left_out():
+    with override_settings():
+        for name in ("HOST", "PORT", "BEHIND_PROXY"):
+            delattr(settings, name)
+        assert (app_settings.HOST, app_settings.PORT, app_settings.BEHIND_PROXY) == (
+            "127.0.0.1",
+            8000,
+            False,
+        )

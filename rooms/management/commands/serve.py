@@ -37,8 +37,8 @@ class Command(BaseCommand):
     help = "Serve the site with Daphne on HOST:PORT (defaults from the settings)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=settings.HOST)
-        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--host", default=app_settings.HOST)
+        parser.add_argument("--port", type=int, default=app_settings.PORT)
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         follow_address(host, port)
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         # Daphne's own CLI: the same signal handling and logging as `daphne` itself.
         # X-Forwarded-For only from a proxy (BEHIND_PROXY): from anyone else it would
         # let a client pick the address that login lockouts and throttles count.
-        proxy = ["--proxy-headers"] if settings.BEHIND_PROXY else []
+        proxy = ["--proxy-headers"] if app_settings.BEHIND_PROXY else []
         CommandLineInterface().run(
             [
                 "--bind",

@@ -1,8 +1,9 @@
 """The media settings a host project may leave out, with their defaults.
 
-MEDIA_ICE_SERVERS, MEDIA_HOST_ADDRESSES, MEDIA_FORWARDING and MEDIA_ANNOUNCED_ADDRESS
-are required (docs/extending.md); the network settings below came later and default
-to what the engine did before them. Read on each access, so tests can override them.
+Every media setting the app reads is read here, so a host project sets only the ones
+it changes (docs/extending.md): no TURN/STUN servers, aioice's own choice of host
+addresses, passthrough forwarding, no announced address, and the network settings at
+what the engine did before them. Read on each access, so tests can override them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
+    "MEDIA_ICE_SERVERS": [],
+    "MEDIA_HOST_ADDRESSES": [],
+    "MEDIA_FORWARDING": "passthrough",
+    "MEDIA_ANNOUNCED_ADDRESS": None,
     "MEDIA_STUN_DISCOVERY": False,
     "MEDIA_PORT_MIN": None,
     "MEDIA_PORT_MAX": None,

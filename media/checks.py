@@ -8,7 +8,6 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
 from media import app_settings, nat, turn
@@ -18,7 +17,7 @@ from rooms.ice_servers import InvalidIceServer
 @register()
 def media_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     problems: list[CheckMessage] = []
-    for address in settings.MEDIA_HOST_ADDRESSES:
+    for address in app_settings.get("MEDIA_HOST_ADDRESSES"):
         try:
             ipaddress.ip_address(address)
         except ValueError:
@@ -29,7 +28,7 @@ def media_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                 )
             )
     try:
-        nat.parse(settings.MEDIA_ANNOUNCED_ADDRESS)
+        nat.parse(app_settings.get("MEDIA_ANNOUNCED_ADDRESS"))
     except nat.AnnouncedAddressError as error:
         problems.append(
             Error(
@@ -39,7 +38,7 @@ def media_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         )
     try:
-        turn.parse_setting(settings.MEDIA_ICE_SERVERS)
+        turn.parse_setting(app_settings.get("MEDIA_ICE_SERVERS"))
     except InvalidIceServer as error:
         problems.append(Error(str(error), id="media.E002"))
     low, high = app_settings.get("MEDIA_PORT_MIN"), app_settings.get("MEDIA_PORT_MAX")

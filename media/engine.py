@@ -21,9 +21,8 @@ from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription, sdp
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from aiortc.sdp import candidate_from_sdp
-from django.conf import settings
 
-from media import ice
+from media import app_settings, ice
 from media.forwarding import Forwarder, make_forwarder
 
 logger = logging.getLogger(__name__)
@@ -41,7 +40,10 @@ class Publication:
 
 
 @dataclass
-class Subscription:
+class SubscriberPeer:
+    """One subscriber's receiving peer connection for one publisher (the row is
+    rooms.models.Subscription)."""
+
     subscriber_id: str
     publisher_id: str
     pc: RTCPeerConnection
@@ -52,7 +54,7 @@ class Subscription:
 class RoomMedia:
     video_codec: str
     publications: dict[str, Publication] = field(default_factory=dict)
-    subscriptions: dict[tuple[str, str], Subscription] = field(default_factory=dict)
+    subscriptions: dict[tuple[str, str], SubscriberPeer] = field(default_factory=dict)
 
 
 def _codec_preferences(kind: str, video_codec: str) -> list[RTCRtpCodecCapability]:
@@ -135,7 +137,7 @@ class MediaEngine:
         return self._locks.setdefault(room_key, asyncio.Lock())
 
     def _forwarder(self, pc: RTCPeerConnection, track: MediaStreamTrack) -> Forwarder:
-        return make_forwarder(settings.MEDIA_FORWARDING, track, _receiver_of(pc, track))
+        return make_forwarder(app_settings.get("MEDIA_FORWARDING"), track, _receiver_of(pc, track))
 
     def _new_peer(self, label: str) -> RTCPeerConnection:
         pc = RTCPeerConnection(ice.rtc_configuration())
@@ -249,7 +251,7 @@ class MediaEngine:
             if key in room.subscriptions:
                 raise MediaError(f"{subscriber_id} already receives {publisher_id}")
             pc = self._new_peer(f"subscriber {subscriber_id} <- {publisher_id}")
-            subscription = Subscription(subscriber_id, publisher_id, pc)
+            subscription = SubscriberPeer(subscriber_id, publisher_id, pc)
             try:
                 for kind in _offered_kinds(offer, room.video_codec):
                     forwarder = publication.forwarders.get(kind)
@@ -388,7 +390,7 @@ class MediaEngine:
             if lock is not None and not lock.locked():
                 del self._locks[room_key]
 
-    async def _close_subscription(self, subscription: Subscription) -> None:
+    async def _close_subscription(self, subscription: SubscriberPeer) -> None:
         for track in subscription.tracks:
             track.stop()
         await self._close_peer(subscription.pc)

@@ -28,7 +28,6 @@ import aioice.candidate
 import aioice.ice
 import aioice.turn
 from aiortc import RTCConfiguration, RTCIceServer
-from django.conf import settings
 
 from media import app_settings, nat, turn
 from media.ice_tcp import TcpIcePort
@@ -42,7 +41,7 @@ _aioice_host_addresses = aioice.ice.get_host_addresses
 
 def _entries() -> list[turn.IceServerEntry]:
     # Checked at start (media.checks): parsing again cannot fail here.
-    return turn.parse_setting(settings.MEDIA_ICE_SERVERS)
+    return turn.parse_setting(app_settings.get("MEDIA_ICE_SERVERS"))
 
 
 def ice_servers() -> list[RTCIceServer]:
@@ -78,7 +77,7 @@ def browser_ice_servers() -> list[dict[str, Any]]:
 
 def host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
     """The configured addresses, or aioice's own choice when none are configured."""
-    configured = settings.MEDIA_HOST_ADDRESSES
+    configured = app_settings.get("MEDIA_HOST_ADDRESSES")
     if not configured:
         return _aioice_host_addresses(use_ipv4=use_ipv4, use_ipv6=use_ipv6)
     chosen = []
@@ -91,7 +90,7 @@ def host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
 
 def announce(sdp: str) -> str:
     """Put the announced public addresses in every host address of an SDP we send."""
-    return nat.rewrite(sdp, nat.parse(settings.MEDIA_ANNOUNCED_ADDRESS))
+    return nat.rewrite(sdp, nat.parse(app_settings.get("MEDIA_ANNOUNCED_ADDRESS")))
 
 
 # The port range, the one UDP port and ICE-TCP are for the server's own peers only: a

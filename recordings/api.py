@@ -16,7 +16,6 @@ from typing import BinaryIO
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -30,6 +29,7 @@ from rooms.api.auth import check_secret
 from rooms.api.auth_throttle import TooManyFailures
 from rooms.api.errors import error_body
 from rooms.api.parsers import MAX_BODY_BYTES
+from rooms.app_settings import app_settings
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -64,7 +64,7 @@ def _guard(request: HttpRequest, methods: tuple[str, ...]) -> HttpResponse | Non
     refused = _unauthorized(request)
     if refused is not None:
         return refused
-    if not settings.OPENVIDU_RECORDING:
+    if not app_settings.RECORDING:
         return _error(request, 501, "Recording is disabled (OPENVIDU_RECORDING=false)")
     return None
 
@@ -148,7 +148,7 @@ async def recording_file(
     """A file the recorder wrote for a recording, with byte ranges so a browser can seek."""
     if request.method not in ("GET", "HEAD"):
         return _error(request, 405, "Only GET and HEAD")
-    if not settings.OPENVIDU_RECORDING_PUBLIC_ACCESS:
+    if not app_settings.RECORDING_PUBLIC_ACCESS:
         refused = _unauthorized(request)
         # Operators logged in to the admin play recordings there without the secret.
         if refused is not None and not (await request.auser()).is_staff:

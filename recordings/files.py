@@ -14,9 +14,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
 from recordings.models import Recording
+from rooms.app_settings import app_settings
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ def written_file(recording_id: str, file_name: str) -> Path | None:
     written = {name for name in (recording.file_name, recording.thumbnail_name) if name}
     if file_name not in written or not plain_name(file_name):
         return None
-    root = Path(settings.OPENVIDU_RECORDING_PATH)
+    root = Path(app_settings.RECORDING_PATH)
     if not plain_name(recording.recording_id):
         return None
     return root / recording.recording_id / file_name

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
 from recordings import service
@@ -23,6 +22,7 @@ from recordings.properties import InvalidProperties
 from recordings.runtime import runtime
 from recordings.service import RecordingRefused
 from rooms import room_names, services
+from rooms.app_settings import app_settings
 from rooms.models import Room
 
 ACTIONS = ("start", "stop")
@@ -60,7 +60,7 @@ async def room_recording(request: HttpRequest, name: str) -> JsonResponse:
     action = _action_of(request)
     if action is None:
         return _refuse(400, 'Say {"action": "start"} or {"action": "stop"}.')
-    if not settings.OPENVIDU_RECORDING:
+    if not app_settings.RECORDING:
         return _refuse(501, "Recording is turned off on this server.")
     try:
         if action == "start":

@@ -23,9 +23,9 @@ from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.db import connections
 
+from media import app_settings as media_settings
 from media.recording import composer
 from media.recording.recorders import (
     ComposedRecorder,
@@ -40,6 +40,7 @@ from recordings.properties import RecordingProperties, parse
 from recordings.service import Plan, RecordingRefused
 from rooms import services
 from rooms.addresses import group_name
+from rooms.app_settings import app_settings
 from rooms.live.media import LocalMediaHome, media_home
 from rooms.participation import Seat
 from rooms.reasons import Reason
@@ -92,9 +93,9 @@ class RecordingRuntime:
     # Starting.
 
     async def start(self, session_id: str, body: dict[str, Any]) -> Recording:
-        if not settings.OPENVIDU_RECORDING:
+        if not app_settings.RECORDING:
             raise RecordingRefused(501, "Recording is disabled (OPENVIDU_RECORDING=false)")
-        if settings.MEDIA_FORWARDING != "passthrough":
+        if media_settings.get("MEDIA_FORWARDING") != "passthrough":
             raise RecordingRefused(501, "Recording needs MEDIA_FORWARDING=passthrough")
         defaults = await _db(_room_defaults)(session_id)
         properties = parse(body, defaults)
@@ -159,7 +160,7 @@ class RecordingRuntime:
         if recording_id is not None:
             self._cancel_autostop(self._active[recording_id])
             return
-        if not settings.OPENVIDU_RECORDING or settings.MEDIA_FORWARDING != "passthrough":
+        if not app_settings.RECORDING or media_settings.get("MEDIA_FORWARDING") != "passthrough":
             return
         plan = await _db(_plan_for_always)(seat.room_pk)
         if plan is not None:
@@ -261,7 +262,7 @@ class RecordingRuntime:
 
     def _schedule_autostop(self, active: _Active, reason: str) -> None:
         self._cancel_autostop(active)
-        timeout = settings.OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT
+        timeout = app_settings.RECORDING_AUTOSTOP_TIMEOUT
         if timeout == 0 and reason == Reason.AUTOMATIC_STOP:
             reason = Reason.LAST_PARTICIPANT_LEFT
         recording_id = active.plan.recording_id

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from recordings import history as recording_history
 from recordings.models import Recording
 from recordings.properties import RecordingProperties
 from rooms import events
+from rooms.app_settings import app_settings
 from rooms.models import Connection, Room, Stream
 from rooms.reasons import Reason
 
@@ -49,7 +49,7 @@ def directory_of(recording_id: str) -> Path:
     """
     if not files.plain_name(recording_id):
         raise ValueError(f"{recording_id!r} is not a recording folder's name")
-    return Path(settings.OPENVIDU_RECORDING_PATH) / recording_id
+    return Path(app_settings.RECORDING_PATH) / recording_id
 
 
 def _free_id(session_id: str) -> str:
@@ -226,7 +226,7 @@ def json_of(recording: Recording) -> dict[str, Any]:
 
 def file_url(recording: Recording) -> str:
     name = recording.file_name or f"{recording.name}.{recording.extension}"
-    return f"{settings.OPENVIDU_PUBLICURL}/openvidu/recordings/{recording.recording_id}/{name}"
+    return f"{app_settings.PUBLICURL}/openvidu/recordings/{recording.recording_id}/{name}"
 
 
 def describe_publisher(connection_id: str) -> dict[str, Any]:

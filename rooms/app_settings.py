@@ -9,13 +9,15 @@ Every key is optional; `app_settings.NAME` gives the value or its documented def
 read on each access so `override_settings` works in tests. OpenVidu's own settings
 (`OPENVIDU_SECRET`, `OPENVIDU_WEBHOOK*`, ...) stay top-level Django settings with
 their OpenVidu names, so a deployment configured for OpenVidu reads the same here;
-they are offered through this object too, so the app reads all of its settings in one
-place. docs/extending.md lists every key.
+they are offered through this object too, each with OpenVidu's default, so the apps
+(rooms, recordings, webhooks) read all of them in one place and a host project sets only
+the ones it changes. docs/extending.md lists every key.
 """
 
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -131,7 +133,49 @@ class AppSettings:
 
     @property
     def SECRET(self) -> str:
-        return str(settings.OPENVIDU_SECRET)
+        """`OPENVIDU_SECRET`; left out, OpenVidu's development secret (refused by rooms.E001)."""
+        return str(getattr(settings, "OPENVIDU_SECRET", self.DEVELOPMENT_SECRET))
+
+    @property
+    def DEVELOPMENT_SECRET(self) -> str:
+        """`OPENVIDU_DEVELOPMENT_SECRET`: the secret rooms.E001 refuses when DEBUG is off."""
+        return str(getattr(settings, "OPENVIDU_DEVELOPMENT_SECRET", "MY_SECRET"))
+
+    @property
+    def INSECURE_SECRET_KEY(self) -> str | None:
+        """`INSECURE_SECRET_KEY`: the SECRET_KEY rooms.E002 refuses; None: no such check."""
+        value = getattr(settings, "INSECURE_SECRET_KEY", None)
+        return None if value is None else str(value)
+
+    @property
+    def PUBLICURL(self) -> str:
+        """`OPENVIDU_PUBLICURL`, the address in tokens; left out, http://localhost:8000."""
+        return str(getattr(settings, "OPENVIDU_PUBLICURL", "http://localhost:8000"))
+
+    @property
+    def RECORDING(self) -> bool:
+        """`OPENVIDU_RECORDING`; off by default, as in OpenVidu."""
+        return bool(getattr(settings, "OPENVIDU_RECORDING", False))
+
+    @property
+    def RECORDING_PATH(self) -> Path:
+        """`OPENVIDU_RECORDING_PATH`; openvidu-server's default path."""
+        return Path(getattr(settings, "OPENVIDU_RECORDING_PATH", "/opt/openvidu/recordings"))
+
+    @property
+    def RECORDING_PUBLIC_ACCESS(self) -> bool:
+        """`OPENVIDU_RECORDING_PUBLIC_ACCESS`; off by default, as in OpenVidu."""
+        return bool(getattr(settings, "OPENVIDU_RECORDING_PUBLIC_ACCESS", False))
+
+    @property
+    def RECORDING_AUTOSTOP_TIMEOUT(self) -> int:
+        """`OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT` in seconds; 120 by default, as in OpenVidu."""
+        return int(getattr(settings, "OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT", 120))
+
+    @property
+    def RECORDING_NOTIFICATION(self) -> str:
+        """`OPENVIDU_RECORDING_NOTIFICATION`; publisher_moderator by default, as in OpenVidu."""
+        return str(getattr(settings, "OPENVIDU_RECORDING_NOTIFICATION", "publisher_moderator"))
 
     @property
     def WEBHOOK(self) -> bool:
@@ -175,6 +219,23 @@ class AppSettings:
         return str(
             getattr(settings, "OPENVIDU_RECORDING_CUSTOM_LAYOUT", "/opt/openvidu/custom-layout")
         )
+
+    # The site's address, which `manage.py serve` binds by default.
+
+    @property
+    def HOST(self) -> str:
+        """`HOST`: the address `manage.py serve` binds; 127.0.0.1 by default."""
+        return str(getattr(settings, "HOST", "127.0.0.1"))
+
+    @property
+    def PORT(self) -> int:
+        """`PORT`: the port `manage.py serve` binds; 8000 by default."""
+        return int(getattr(settings, "PORT", 8000))
+
+    @property
+    def BEHIND_PROXY(self) -> bool:
+        """`BEHIND_PROXY`: `manage.py serve` trusts X-Forwarded-For; off by default."""
+        return bool(getattr(settings, "BEHIND_PROXY", False))
 
     @property
     def SUPPORT_DEPRECATED_API(self) -> bool:

@@ -8,13 +8,15 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 
+from rooms.app_settings import app_settings
+
 
 @register(deploy=False)
 def development_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if settings.DEBUG:
         return []
     problems: list[CheckMessage] = []
-    if settings.OPENVIDU_SECRET == settings.OPENVIDU_DEVELOPMENT_SECRET:
+    if app_settings.SECRET == app_settings.DEVELOPMENT_SECRET:
         problems.append(
             Error(
                 "OPENVIDU_SECRET is OpenVidu's development secret while DEBUG is off",
@@ -22,7 +24,7 @@ def development_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
                 id="rooms.E001",
             )
         )
-    if settings.SECRET_KEY == settings.INSECURE_SECRET_KEY:
+    if settings.SECRET_KEY == app_settings.INSECURE_SECRET_KEY:
         problems.append(
             Error(
                 "SECRET_KEY is the development key while DEBUG is off",

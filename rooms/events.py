@@ -90,7 +90,7 @@ class RecordingStopped(TypedDict):
     reason: str
 
 
-RoomEvent = (
+LiveEvent = (
     RoomClosed
     | ConnectionEvicted
     | StreamUnpublished
@@ -145,7 +145,7 @@ def checked(event: dict[str, Any], schema: type[Event]) -> Event:
     return event  # type: ignore[return-value]
 
 
-def _send_after_commit(room: Room, event: RoomEvent) -> None:
+def _send_after_commit(room: Room, event: LiveEvent) -> None:
     group = room.channel_group
 
     def send() -> None:
@@ -193,7 +193,7 @@ def stream_unpublished(room: Room, connection_id: str, stream_id: str, reason: s
     )
 
 
-def participant_joined(
+def announce_participant_joined(
     room: Room, connection_id: str, created_at: int, client_data: str, server_data: str
 ) -> None:
     _send_after_commit(

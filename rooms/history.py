@@ -95,7 +95,7 @@ def _participant(connection: Connection) -> dict[str, Any]:
     }
 
 
-def participant_joined(connection: Connection) -> None:
+def record_participant_joined(connection: Connection) -> None:
     assert connection.active_at is not None
     record(
         connection.room,

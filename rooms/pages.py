@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms import hooks, page_decisions, room_names, seat_data, services
+from rooms.app_settings import app_settings
 from rooms.models import Connection, Room
 from rooms.page_forms import RoomNameForm
 from rooms.reasons import Reason
@@ -177,7 +177,7 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
         isOwner=is_owner,
         # The owner's Start/Stop recording button; everyone sees whether it records.
         recordingUrl=hooks.recording_state().control_url(name)
-        if is_owner and settings.OPENVIDU_RECORDING
+        if is_owner and app_settings.RECORDING
         else None,
     )
     return render(

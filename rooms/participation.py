@@ -198,7 +198,7 @@ def join(
         .exclude(pk=connection.pk)
         .prefetch_related("streams__connection")
     ]
-    events.participant_joined(
+    events.announce_participant_joined(
         connection.room, seat.connection_id, seat.active_at, seat.client_data, seat.server_data
     )
     return seat, peers

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hmac
 
-from django.conf import settings
+from rooms.app_settings import app_settings
 
 
 def is_server_secret(candidate: str) -> bool:
-    return hmac.compare_digest(candidate.encode("utf-8"), settings.OPENVIDU_SECRET.encode("utf-8"))
+    return hmac.compare_digest(candidate.encode("utf-8"), app_settings.SECRET.encode("utf-8"))

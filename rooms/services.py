@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from rooms import events, history, hooks, identifiers
+from rooms.app_settings import app_settings
 from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 from rooms.reasons import Reason
@@ -138,7 +138,7 @@ def create_connection(
     token = None
     if properties.type == Connection.Type.WEBRTC:
         token = identifiers.token_url(
-            settings.OPENVIDU_PUBLICURL, locked.session_id, identifiers.new_token_key()
+            app_settings.PUBLICURL, locked.session_id, identifiers.new_token_key()
         )
     return Connection.objects.create(
         connection_id=identifiers.new_connection_id(),
@@ -276,7 +276,7 @@ def join_with_token(
     connection.save(
         update_fields=["status", "active_at", "ip", "platform", "location", "client_data", "node"]
     )
-    history.participant_joined(connection)
+    history.record_participant_joined(connection)
     return connection
 
 

@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -331,17 +330,17 @@ def public_url(request: HttpRequest) -> HttpResponse:
     """The public URL with a trailing slash, as plain text; needs no authentication."""
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
-    return HttpResponse(settings.OPENVIDU_PUBLICURL + "/", content_type="text/plain; charset=utf-8")
+    return HttpResponse(app_settings.PUBLICURL + "/", content_type="text/plain; charset=utf-8")
 
 
 def server_config() -> dict[str, Any]:
     """The keys OpenVidu 2.32 CE reports, with this server's values."""
-    parts = urlsplit(settings.OPENVIDU_PUBLICURL)
+    parts = urlsplit(app_settings.PUBLICURL)
     return {
         "VERSION": OPENVIDU_VERSION,
         "DOMAIN_OR_PUBLIC_IP": parts.hostname,
         "HTTPS_PORT": parts.port or (443 if parts.scheme == "https" else 80),
-        "OPENVIDU_PUBLICURL": settings.OPENVIDU_PUBLICURL,
+        "OPENVIDU_PUBLICURL": app_settings.PUBLICURL,
         "OPENVIDU_CDR": False,
         "OPENVIDU_STREAMS_VIDEO_MAX_RECV_BANDWIDTH": 1000,
         "OPENVIDU_STREAMS_VIDEO_MIN_RECV_BANDWIDTH": 300,
@@ -352,19 +351,19 @@ def server_config() -> dict[str, Any]:
         "OPENVIDU_WEBRTC_SIMULCAST": False,
         "OPENVIDU_SESSIONS_GARBAGE_INTERVAL": 900,
         "OPENVIDU_SESSIONS_GARBAGE_THRESHOLD": 3600,
-        "OPENVIDU_RECORDING": settings.OPENVIDU_RECORDING,
+        "OPENVIDU_RECORDING": app_settings.RECORDING,
         **(
             {
                 "OPENVIDU_RECORDING_VERSION": OPENVIDU_VERSION,
                 "OPENVIDU_RECORDING_PATH": recording_path(),
-                "OPENVIDU_RECORDING_PUBLIC_ACCESS": settings.OPENVIDU_RECORDING_PUBLIC_ACCESS,
-                "OPENVIDU_RECORDING_NOTIFICATION": settings.OPENVIDU_RECORDING_NOTIFICATION,
+                "OPENVIDU_RECORDING_PUBLIC_ACCESS": app_settings.RECORDING_PUBLIC_ACCESS,
+                "OPENVIDU_RECORDING_NOTIFICATION": app_settings.RECORDING_NOTIFICATION,
                 "OPENVIDU_RECORDING_CUSTOM_LAYOUT": _as_folder(
                     app_settings.RECORDING_CUSTOM_LAYOUT
                 ),
-                "OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT": settings.OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT,
+                "OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT": app_settings.RECORDING_AUTOSTOP_TIMEOUT,
             }
-            if settings.OPENVIDU_RECORDING
+            if app_settings.RECORDING
             else {}
         ),
         "OPENVIDU_WEBHOOK": app_settings.WEBHOOK,
@@ -391,7 +390,7 @@ def _as_folder(path: object) -> str:
 
 
 def recording_path() -> str:
-    return _as_folder(settings.OPENVIDU_RECORDING_PATH)
+    return _as_folder(app_settings.RECORDING_PATH)
 
 
 # Browsers open this page to accept a self-signed certificate, then go back to the app.

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 
 from media import ice
 from rooms import events, participation, services
+from rooms.app_settings import app_settings
 from rooms.live import seats
 from rooms.live.media import MediaError
 from rooms.models import Stream
@@ -322,7 +322,7 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         seat = self.seat
         return (
             seat is not None
-            and seat.role in RECORDING_NOTIFICATION_ROLES[settings.OPENVIDU_RECORDING_NOTIFICATION]
+            and seat.role in RECORDING_NOTIFICATION_ROLES[app_settings.RECORDING_NOTIFICATION]
         )
 
     @receives(events.RecordingStarted)

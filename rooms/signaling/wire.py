@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
+from rooms.app_settings import app_settings
 from rooms.openvidu_version import OPENVIDU_VERSION
 from rooms.participation import Peer, Seat, StreamInfo
 from rooms.seat_data import METADATA_SEPARATOR
@@ -89,4 +88,4 @@ def join_result(seat: Seat, peers: list[Peer], ice_servers: list[dict[str, str]]
 
 
 def coturn_host() -> str:
-    return urlsplit(settings.OPENVIDU_PUBLICURL).hostname or "localhost"
+    return urlsplit(app_settings.PUBLICURL).hostname or "localhost"

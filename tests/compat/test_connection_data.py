@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 
 from tests.browser import chromium
-from tests.compat.test_openvidu_browser import _plays, _rest, _wait_for, app_url, media_server
+from tests.compat.steps import plays, rest, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.compat]
-__all__ = ["app_url", "media_server"]  # fixtures, used by name
 
 # kind -> (server data per page, client data per page, what each page parses of the other)
 CASES: dict[str, tuple[tuple[str | None, str | None], tuple[str | None, str | None], Any]] = {
@@ -47,7 +46,7 @@ CASES: dict[str, tuple[tuple[str | None, str | None], tuple[str | None, str | No
 
 def _token(server: Any, session: str, data: str | None) -> str:
     body = {} if data is None else {"data": data}
-    token: str = _rest(server, "POST", f"sessions/{session}/connection", body)["token"]
+    token: str = rest(server, "POST", f"sessions/{session}/connection", body)["token"]
     return token
 
 
@@ -59,7 +58,7 @@ def _join(page: Any, token: str, client_data: str | None, kind: str) -> dict[str
 
 def _call(server: Any, app_url: str, browser: Any, kind: str) -> tuple[Any, Any, list[str]]:
     session = f"data-{kind}"
-    _rest(server, "POST", "sessions", {"customSessionId": session})
+    rest(server, "POST", "sessions", {"customSessionId": session})
     server_data, client_data, _ = CASES[kind]
     pages, ids = [browser.new_page(), browser.new_page()], []
     for page, server_part, client_part in zip(pages, server_data, client_data, strict=True):
@@ -82,11 +81,11 @@ def test_apps_parse_the_data_of_each_case(media_server, app_url, kind):
             (first, second_id, first_sees),
             (second, first_id, second_sees),
         ):
-            parsed = _wait_for(page, "window.parsed.length > 0 && window.parsed")
+            parsed = wait_for(page, "window.parsed.length > 0 && window.parsed")
             assert parsed == [{"id": other_id, "value": expected}]
-            _plays(page)
+            plays(page)
             assert not [e for e in _events(page) if e["event"] in ("parseError", "exception")]
-        seats = _rest(media_server, "GET", f"sessions/data-{kind}")["connections"]["content"]
+        seats = rest(media_server, "GET", f"sessions/data-{kind}")["connections"]["content"]
         assert sorted(len(seat["publishers"]) for seat in seats) == [1, 1]
 
 
@@ -97,9 +96,9 @@ def _order(events: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
 def test_the_event_order_of_a_leave(media_server, app_url):
     with chromium() as browser:
         first, second, (first_id, _) = _call(media_server, app_url, browser, "both")
-        _plays(second)
+        plays(second)
         first.evaluate("session.disconnect()")
-        _wait_for(second, "window.log.some(e => e.event === 'connectionDestroyed')")
+        wait_for(second, "window.log.some(e => e.event === 'connectionDestroyed')")
         seen = _order(_events(second), "streamDestroyed", "connectionDestroyed")
         assert [(e["event"], e["reason"]) for e in seen] == [
             ("streamDestroyed", "disconnect"),
@@ -114,10 +113,10 @@ def test_the_event_order_of_a_leave(media_server, app_url):
 def test_the_event_order_of_an_eviction(media_server, app_url):
     with chromium() as browser:
         first, second, (first_id, _) = _call(media_server, app_url, browser, "server")
-        _plays(second)
-        _rest(media_server, "DELETE", f"sessions/data-server/connection/{first_id}")
-        _wait_for(first, "window.log.some(e => e.event === 'sessionDisconnected')")
-        _wait_for(second, "window.log.some(e => e.event === 'connectionDestroyed')")
+        plays(second)
+        rest(media_server, "DELETE", f"sessions/data-server/connection/{first_id}")
+        wait_for(first, "window.log.some(e => e.event === 'sessionDisconnected')")
+        wait_for(second, "window.log.some(e => e.event === 'connectionDestroyed')")
         assert _order(_events(first), "sessionDisconnected") == [
             {"event": "sessionDisconnected", "reason": "forceDisconnectByServer"}
         ]
@@ -131,10 +130,10 @@ def test_the_event_order_of_an_eviction(media_server, app_url):
 def test_a_reconnected_socket_keeps_the_call(media_server, app_url):
     with chromium() as browser:
         first, second, (first_id, second_id) = _call(media_server, app_url, browser, "client")
-        _plays(second)
+        plays(second)
         # openvidu-browser's own reconnection: the socket closes, a new one sends `connect`.
         first.evaluate("OV.jsonRpcClient.reconnect()")
-        _wait_for(first, "window.log.some(e => e.event === 'reconnected')")
+        wait_for(first, "window.log.some(e => e.event === 'reconnected')")
         assert [e["event"] for e in _order(_events(first), "reconnecting", "reconnected")] == [
             "reconnecting",
             "reconnected",
@@ -142,6 +141,6 @@ def test_a_reconnected_socket_keeps_the_call(media_server, app_url):
         # Nobody left: the other page saw nothing go, and still watches a playing video.
         assert not _order(_events(second), "streamDestroyed", "connectionDestroyed")
         assert not _order(_events(first), "sessionDisconnected", "connectionDestroyed")
-        _plays(second)
-        seats = _rest(media_server, "GET", "sessions/data-client")["connections"]["content"]
+        plays(second)
+        seats = rest(media_server, "GET", "sessions/data-client")["connections"]["content"]
         assert {seat["connectionId"] for seat in seats} == {first_id, second_id}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import MEDIA_ENVIRONMENT, chromium
-from tests.compat.test_openvidu_browser import _rest, _wait_for, app_url  # noqa: F401 - fixture
+from tests.compat.steps import rest, wait_for
 from tests.live_server import live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.compat]
@@ -34,12 +34,12 @@ def recording_server(transactional_db, tmp_path):
         yield server
 
 
-def test_the_node_client_records_a_session_a_browser_publishes_in(recording_server, app_url):  # noqa: F811
+def test_the_node_client_records_a_session_a_browser_publishes_in(recording_server, app_url):
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed: `make test` needs Node.js for the compatibility tests")
-    _rest(recording_server, "POST", "sessions", {"customSessionId": "recorded"})
-    token = _rest(recording_server, "POST", "sessions/recorded/connection", {})["token"]
+    rest(recording_server, "POST", "sessions", {"customSessionId": "recorded"})
+    token = rest(recording_server, "POST", "sessions/recorded/connection", {})["token"]
     with chromium() as browser:
         page = browser.new_page()
         page.goto(app_url)
@@ -68,8 +68,8 @@ def test_the_node_client_records_a_session_a_browser_publishes_in(recording_serv
         assert summary["id"] == "recorded"
         # The browser was told, through the real openvidu-browser events.
         assert (
-            _wait_for(page, "window.log.find(e => e.event === 'recordingStarted')")["id"]
+            wait_for(page, "window.log.find(e => e.event === 'recordingStarted')")["id"]
             == "recorded"
         )
-        stopped = _wait_for(page, "window.log.find(e => e.event === 'recordingStopped')")
+        stopped = wait_for(page, "window.log.find(e => e.event === 'recordingStopped')")
         assert stopped["reason"] == "recordingStoppedByServer"

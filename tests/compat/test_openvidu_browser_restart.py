@@ -17,7 +17,7 @@ from django.db import connection
 
 from rooms.models import Connection
 from tests.browser import MEDIA_ENVIRONMENT, chromium
-from tests.compat.test_openvidu_browser import _rest, _wait_for, app_url  # noqa: F401
+from tests.compat.steps import rest, wait_for
 from tests.live_server import RestartableServer, database_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.compat]
@@ -37,9 +37,9 @@ def media_server(transactional_db: None) -> Iterator[RestartableServer]:
         )
 
 
-def test_a_crash_ends_the_session_with_network_disconnect(media_server, app_url):  # noqa: F811
-    _rest(media_server, "POST", "sessions", {"customSessionId": "compat-crash"})
-    token = _rest(media_server, "POST", "sessions/compat-crash/connection", {})["token"]
+def test_a_crash_ends_the_session_with_network_disconnect(media_server, app_url):
+    rest(media_server, "POST", "sessions", {"customSessionId": "compat-crash"})
+    token = rest(media_server, "POST", "sessions/compat-crash/connection", {})["token"]
     with chromium() as browser:
         page = browser.new_page()
         page.goto(app_url)
@@ -50,10 +50,10 @@ def test_a_crash_ends_the_session_with_network_disconnect(media_server, app_url)
         )
 
         media_server.kill()
-        _wait_for(page, "window.log.some(e => e.event === 'reconnecting')")
+        wait_for(page, "window.log.some(e => e.event === 'reconnecting')")
         media_server.start_again()
 
-        ended = _wait_for(
+        ended = wait_for(
             page,
             "window.log.find(e => e.event === 'sessionDisconnected')",
             timeout=RECOVERY_SECONDS,

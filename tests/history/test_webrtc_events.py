@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 
 from rooms.models import RoomEvent
 from tests.signaling.conftest import join
-from tests.signaling.test_media import publish, subscribe
+from tests.signaling.steps import publish, subscribe
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.webrtc]
 

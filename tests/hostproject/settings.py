@@ -2,8 +2,9 @@
 `rooms` is reusable. Its own URLconf mounts the room pages under /video/, its own base
 template frames them, and its own adapter changes the rules.
 
-Only what a host must set is here; tests/hostproject/test_host_site.py runs the tests in
-tests/hostproject/suite/ with this module as DJANGO_SETTINGS_MODULE.
+Only what a host changes is here (the apps default the rest);
+tests/hostproject/test_host_site.py runs the tests in tests/hostproject/suite/ with this
+module as DJANGO_SETTINGS_MODULE.
 """
 
 from __future__ import annotations
@@ -69,19 +70,9 @@ LOGIN_URL = "/members/login/"
 # The rooms app's own settings.
 ROOMS = {"ADAPTER": "tests.hostproject.adapter.HostAdapter"}
 
-# OpenVidu's settings, which the rooms app reads under their OpenVidu names.
+# OpenVidu's settings (read by the rooms app under their OpenVidu names) and the
+# media engine's: only the ones this host changes; the rest keep the apps' defaults
+# (docs/extending.md).
 OPENVIDU_SECRET = "host-secret"
-OPENVIDU_DEVELOPMENT_SECRET = "MY_SECRET"
-INSECURE_SECRET_KEY = "django-insecure-development-key"
 OPENVIDU_PUBLICURL = "https://host.example.test"
-OPENVIDU_RECORDING = False
-OPENVIDU_RECORDING_PATH = VAR_DIR / "recordings"
-OPENVIDU_RECORDING_PUBLIC_ACCESS = False
-OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT = 120
-OPENVIDU_RECORDING_NOTIFICATION = "publisher_moderator"
-
-# The media engine's settings.
-MEDIA_ICE_SERVERS: list[dict[str, str]] = []
 MEDIA_HOST_ADDRESSES = ["127.0.0.1"]
-MEDIA_FORWARDING = "passthrough"
-MEDIA_ANNOUNCED_ADDRESS = None

@@ -126,7 +126,7 @@ async def test_through_signaling_the_refused_participant_gets_error_300(
     from media.engine import get_engine
     from tests.signaling.conftest import join
     from tests.signaling.rpc import RpcFailure
-    from tests.signaling.test_media import publish as publish_video
+    from tests.signaling.steps import publish as publish_video
 
     settings.MEDIA_HOST_ADDRESSES = ["127.0.0.2"]
     settings.MEDIA_PORT_MIN = settings.MEDIA_PORT_MAX = LOW  # one port: one peer

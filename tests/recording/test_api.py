@@ -16,7 +16,7 @@ from recordings.models import Recording
 from rooms.models import Room
 from tests.recording.media_samples import mean_rgb
 from tests.signaling.conftest import join
-from tests.signaling.test_media import publish
+from tests.signaling.steps import publish
 
 pytestmark = pytest.mark.asyncio
 START = "/openvidu/api/recordings/start"

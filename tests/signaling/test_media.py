@@ -16,42 +16,9 @@ from rooms.models import Connection, Stream, Subscription
 from tests.peers import AudioStreamTrack, ColourTrack, frames, mean_rgb
 from tests.signaling.conftest import join
 from tests.signaling.rpc import RpcFailure
+from tests.signaling.steps import publish, rest_client, subscribe
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.webrtc]
-
-
-async def publish(client, pc, colour=(200, 40, 40), **options):
-    pc.addTransceiver(ColourTrack(colour), direction="sendonly")
-    pc.addTransceiver(AudioStreamTrack(), direction="sendonly")
-    await pc.setLocalDescription(await pc.createOffer())
-    params = {
-        "sdpOffer": pc.localDescription.sdp,
-        "doLoopback": False,
-        "hasAudio": True,
-        "hasVideo": True,
-        "audioActive": True,
-        "videoActive": True,
-        "typeOfVideo": "CAMERA",
-        "frameRate": 30,
-        "videoDimensions": json.dumps({"width": 640, "height": 480}),
-    }
-    params.update(options)
-    result = await client.call("publishVideo", **params)
-    await pc.setRemoteDescription(RTCSessionDescription(sdp=result["sdpAnswer"], type="answer"))
-    return result
-
-
-async def subscribe(client, pc, stream_id):
-    tracks: dict[str, Any] = {}
-    pc.on("track", lambda track: tracks.__setitem__(track.kind, track))
-    pc.addTransceiver("audio", direction="recvonly")
-    pc.addTransceiver("video", direction="recvonly")
-    await pc.setLocalDescription(await pc.createOffer())
-    result = await client.call(
-        "receiveVideoFrom", sender=stream_id, sdpOffer=pc.localDescription.sdp
-    )
-    await pc.setRemoteDescription(RTCSessionDescription(sdp=result["sdpAnswer"], type="answer"))
-    return tracks
 
 
 async def test_a_published_stream_reaches_two_subscribers(rpc_clients, invite, peers):
@@ -332,14 +299,12 @@ async def test_video_data_is_accepted_and_checked(rpc_clients, invite):
 
 
 async def test_a_rest_unpublish_reaches_the_publisher_and_the_room(rpc_clients, invite, peers):
-    from tests.signaling.test_moderation_and_signals import _api
-
     alice, bob = await rpc_clients(), await rpc_clients()
     alice_seat = await join(alice, await invite())
     await join(bob, await invite())
     published = await publish(alice, peers())
     await subscribe(bob, peers(), published["id"])
-    response = await database_sync_to_async(_api().delete)(
+    response = await database_sync_to_async(rest_client().delete)(
         f"/openvidu/api/sessions/live/stream/{published['id']}"
     )
     assert response.status_code == 204

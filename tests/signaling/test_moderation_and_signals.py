@@ -6,14 +6,12 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
-from rest_framework.test import APIClient
 
 from media.engine import get_engine
 from rooms.models import Connection, Room
-from tests.conftest import SECRET, basic
 from tests.signaling.conftest import join
 from tests.signaling.rpc import RpcFailure
-from tests.signaling.test_media import publish, subscribe
+from tests.signaling.steps import publish, rest_client, subscribe
 
 pytestmark = pytest.mark.asyncio
 
@@ -108,17 +106,11 @@ async def test_a_moderator_stops_a_stream(rpc_clients, invite):
         await viewer.close()
 
 
-def _api() -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=basic("OPENVIDUAPP", SECRET))
-    return client
-
-
 async def test_a_rest_eviction_reaches_the_room(rpc_clients, invite):
     alice, bob = await rpc_clients(), await rpc_clients()
     alice_seat = await join(alice, await invite())
     await join(bob, await invite())
-    response = await database_sync_to_async(_api().delete)(
+    response = await database_sync_to_async(rest_client().delete)(
         f"/openvidu/api/sessions/live/connection/{alice_seat['id']}"
     )
     assert response.status_code == 204
@@ -131,7 +123,7 @@ async def test_closing_the_session_over_rest_evicts_everyone(rpc_clients, invite
     alice, bob = await rpc_clients(), await rpc_clients()
     alice_seat = await join(alice, await invite())
     bob_seat = await join(bob, await invite())
-    response = await database_sync_to_async(_api().delete)("/openvidu/api/sessions/live")
+    response = await database_sync_to_async(rest_client().delete)("/openvidu/api/sessions/live")
     assert response.status_code == 204
     for client, seat in ((alice, alice_seat), (bob, bob_seat)):
         notice = await client.notification("participantEvicted", connectionId=seat["id"])
@@ -142,7 +134,7 @@ async def test_rest_signals_reach_participants_without_a_sender(rpc_clients, inv
     alice, bob = await rpc_clients(), await rpc_clients()
     await join(alice, await invite())
     bob_seat = await join(bob, await invite())
-    api = _api()
+    api = rest_client()
     post = database_sync_to_async(api.post)
     response = await post(
         "/openvidu/api/signal", {"session": "live", "type": "alert", "data": "fire"}, format="json"
@@ -172,7 +164,7 @@ async def test_rest_signals_reach_participants_without_a_sender(rpc_clients, inv
 
 async def test_rest_signal_to_a_room_nobody_joined_is_406(invite):
     await invite("empty")
-    response = await database_sync_to_async(_api().post)(
+    response = await database_sync_to_async(rest_client().post)(
         "/openvidu/api/signal", {"session": "empty"}, format="json"
     )
     assert response.status_code == 406
@@ -181,7 +173,7 @@ async def test_rest_signal_to_a_room_nobody_joined_is_406(invite):
 async def test_rest_shows_the_active_fields_of_live_connections(rpc_clients, invite):
     alice = await rpc_clients()
     seat = await join(alice, await invite(), data="Alice")
-    response = await database_sync_to_async(_api().get)(
+    response = await database_sync_to_async(rest_client().get)(
         f"/openvidu/api/sessions/live/connection/{seat['id']}"
     )
     body = response.json()

@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from rooms.api import representations
 from rooms.models import Connection
 from tests.signaling.conftest import join
-from tests.signaling.test_media import publish
+from tests.signaling.steps import publish
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.webrtc]
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import subprocess
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from media import coturn, turn
+from media import app_settings, coturn, turn
 
 
 class Command(BaseCommand):
@@ -19,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, command: list[str], **options: Any) -> None:
         try:
-            plan = coturn.plan_for(turn.parse_setting(settings.MEDIA_ICE_SERVERS))
+            plan = coturn.plan_for(turn.parse_setting(app_settings.get("MEDIA_ICE_SERVERS")))
             line = plan.command()
         except coturn.CoturnError as error:
             raise CommandError(str(error)) from None

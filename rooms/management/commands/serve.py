@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from openvidu_site.addresses import default_allowed_hosts, local_url
+from rooms.app_settings import app_settings
 
 
 def follow_address(host: str, port: int) -> None:
@@ -36,22 +37,20 @@ class Command(BaseCommand):
     help = "Serve the site with Daphne on HOST:PORT (defaults from the settings)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=settings.HOST)
-        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--host", default=app_settings.HOST)
+        parser.add_argument("--port", type=int, default=app_settings.PORT)
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         follow_address(host, port)
         local = local_url(host, port)
-        secret = settings.OPENVIDU_SECRET
-        shown = (
-            secret if secret == settings.OPENVIDU_DEVELOPMENT_SECRET else "(from OPENVIDU_SECRET)"
-        )
+        secret = app_settings.SECRET
+        shown = secret if secret == app_settings.DEVELOPMENT_SECRET else "(from OPENVIDU_SECRET)"
         self.stdout.write(
             "\n".join(
                 [
                     "",
                     f"  Video rooms        {local}/",
-                    f"  Public URL         {settings.OPENVIDU_PUBLICURL}",
+                    f"  Public URL         {app_settings.PUBLICURL}",
                     f"  REST API           {local}/openvidu/api/  (docs: {local}/openvidu/api/docs)",
                     f"  REST secret        OPENVIDUAPP:{shown}",
                     f"  Admin              {local}/admin/  (make an account: .venv/bin/python manage.py createsuperuser)",
@@ -63,7 +62,7 @@ class Command(BaseCommand):
         # Daphne's own CLI: the same signal handling and logging as `daphne` itself.
         # X-Forwarded-For only from a proxy (BEHIND_PROXY): from anyone else it would
         # let a client pick the address that login lockouts and throttles count.
-        proxy = ["--proxy-headers"] if settings.BEHIND_PROXY else []
+        proxy = ["--proxy-headers"] if app_settings.BEHIND_PROXY else []
         CommandLineInterface().run(
             [
                 "--bind",

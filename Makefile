@@ -12,41 +12,41 @@ TEST_REDIS_URL ?= $(REDIS_URL)
 
 .PHONY: run test lint format install install-test chromium network-tools clean lock
 
-# Every package comes from the locks in requirements/ (docs/development.md): pip, the
-# build backend and pip-tools from tools.txt, the site's dependencies from main.txt,
-# the test tools from test.txt. The project itself installs without resolving anything
+# Every package comes from the locks (docs/development.md): pip, the build backend and
+# pip-tools from requirements-tools.txt, the site's dependencies from requirements.txt,
+# the test tools from requirements-test.txt. The project itself installs without resolving anything
 # (--no-deps) and without build isolation, so no upstream release changes a fresh install.
 PIP := $(PY) -m pip install -q --no-input
 INSTALL_PROJECT := $(PIP) --no-deps --no-build-isolation -e .
 
-$(VENV)/.tools: requirements/tools.txt
+$(VENV)/.tools: requirements-tools.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) -r requirements/tools.txt
+	$(PIP) -r requirements-tools.txt
 	touch $@
 
-$(VENV)/.installed: pyproject.toml requirements/main.txt $(VENV)/.tools
-	$(PIP) -r requirements/main.txt
+$(VENV)/.installed: pyproject.toml requirements.txt $(VENV)/.tools
+	$(PIP) -r requirements.txt
 	$(INSTALL_PROJECT)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml requirements/test.txt $(VENV)/.tools
-	$(PIP) -r requirements/test.txt
+$(VENV)/.installed-test: pyproject.toml requirements-test.txt $(VENV)/.tools
+	$(PIP) -r requirements-test.txt
 	$(INSTALL_PROJECT)
 	touch $@ $(VENV)/.installed
 
 # Refresh the locks from pyproject.toml after a dependency changed there: the newest
 # releases the pins allow, resolved with this machine's pip configuration (its index
-# settings stay out of the files). test.txt is constrained by main.txt, so the site
+# settings stay out of the files). requirements-test.txt is constrained by requirements.txt, so the site
 # runs the same versions in tests as in production. Pins already in a lock stay;
 # `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed release.
 LOCK_ARGS ?=
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
 	--no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
 lock: $(VENV)/.tools
-	$(PIP_COMPILE) --allow-unsafe --output-file requirements/tools.txt requirements/tools.in
-	$(PIP_COMPILE) --output-file requirements/main.txt pyproject.toml
-	$(PIP_COMPILE) --extra test --constraint requirements/main.txt \
-		--output-file requirements/test.txt pyproject.toml
+	$(PIP_COMPILE) --allow-unsafe --output-file requirements-tools.txt requirements-tools.in
+	$(PIP_COMPILE) --output-file requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint requirements.txt \
+		--output-file requirements-test.txt pyproject.toml
 
 tests/compat/node_modules/.installed: tests/compat/package.json tests/compat/package-lock.json
 	cd tests/compat && npm ci --no-audit --no-fund --loglevel=error
@@ -133,7 +133,7 @@ test: install-test lint
 BENCH_ARGS ?=
 .PHONY: bench
 bench: $(VENV)/.installed-test
-	$(PIP) --constraint requirements/test.txt --no-build-isolation -e '.[bench]'
+	$(PIP) --constraint requirements-test.txt --no-build-isolation -e '.[bench]'
 	@test -x /usr/bin/janus || { \
 		echo "installing Debian's janus for the benchmark"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq janus; }

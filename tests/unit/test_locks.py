@@ -1,4 +1,4 @@
-"""The locks in requirements/ hold every pin of pyproject.toml: `make lock` was run."""
+"""The locks (requirements*.txt) hold every pin of pyproject.toml: `make lock` was run."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _pins(lines: list[str]) -> dict[str, str]:
 
 
 def _lock(name: str) -> dict[str, str]:
-    return _pins((ROOT / "requirements" / name).read_text(encoding="utf-8").splitlines())
+    return _pins((ROOT / name).read_text(encoding="utf-8").splitlines())
 
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -35,8 +35,11 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 @pytest.mark.parametrize(
     ("lock", "requirements"),
     [
-        ("main.txt", PROJECT["dependencies"]),
-        ("test.txt", PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"]),
+        ("requirements.txt", PROJECT["dependencies"]),
+        (
+            "requirements-test.txt",
+            PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"],
+        ),
     ],
 )
 def test_every_pin_of_pyproject_is_in_its_lock(lock, requirements):
@@ -44,14 +47,16 @@ def test_every_pin_of_pyproject_is_in_its_lock(lock, requirements):
     assert len(wanted) == len(requirements), "every dependency is pinned with =="
     locked = _lock(lock)
     stale = {name: version for name, version in wanted.items() if locked.get(name) != version}
-    assert not stale, f"requirements/{lock} is stale for {stale}: run `make lock`"
+    assert not stale, f"{lock} is stale for {stale}: run `make lock`"
 
 
 def test_the_test_lock_runs_the_versions_the_site_runs():
-    main, test = _lock("main.txt"), _lock("test.txt")
+    main, test = _lock("requirements.txt"), _lock("requirements-test.txt")
     differ = {
         name: (version, test.get(name))
         for name, version in main.items()
         if test.get(name) != version
     }
-    assert not differ, f"requirements/test.txt differs from main.txt: {differ}: run `make lock`"
+    assert not differ, (
+        f"requirements-test.txt differs from requirements.txt: {differ}: run `make lock`"
+    )

@@ -59,7 +59,9 @@ def test_the_owner_stops_a_video_then_removes_the_person_who_is_told_in_words(
 
     owner.get_by_role("button", name="Stop the video of Gus").click()
     expect(guest.get_by_role("alert").filter(has_text="A moderator stopped")).to_be_visible()
-    expect(guest.get_by_role("button", name="Start camera")).to_be_visible()
+    expect(guest.get_by_role("button", name="Camera", exact=True)).to_have_attribute(
+        "aria-pressed", "false"
+    )
     expect(tile(owner, "Gus")).to_have_attribute("data-video", "off")
 
     owner.once("dialog", lambda dialog: dialog.accept())

@@ -33,6 +33,10 @@ export class JoinScreen {
     this._microphone.addEventListener("change", () => this._acquire());
     this._cameraOn.addEventListener("change", () => this._applyToggles());
     this._microphoneOn.addEventListener("change", () => this._applyToggles());
+    // A camera or microphone plugged in while the join screen is open appears in the lists.
+    navigator.mediaDevices?.addEventListener?.("devicechange", () => {
+      if (!this._root.hidden) this._fillDevices();
+    });
     this._form.addEventListener("submit", (event) => {
       event.preventDefault();
       this._submit();

@@ -62,7 +62,7 @@ def crowd_page(new_context: Any, room: str) -> Any:
     page.goto(f"/rooms/{room}/")
     expect(page.get_by_role("heading", name=f"Join “{room}”")).to_be_visible()
     # The join screen's preview is not needed: its camera would only cost CPU.
-    page.wait_for_function("document.querySelector('#preview-video').srcObject !== null")
+    page.wait_for_function("() => document.querySelector('#preview-video').srcObject !== null")
     page.evaluate(
         """() => {
             const video = document.querySelector('#preview-video');

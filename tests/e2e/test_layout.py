@@ -78,7 +78,10 @@ def check_layout(page: Any, count: int) -> None:
     # On a timeout, the assertion below says what is wrong.
     with contextlib.suppress(PlaywrightTimeoutError):
         page.wait_for_function(
-            f"({LAYOUT_PROBLEMS})({count}).length === 0", timeout=DEADLINE_MS, polling=200
+            f"(count) => ({LAYOUT_PROBLEMS})(count).length === 0",
+            arg=count,
+            timeout=DEADLINE_MS,
+            polling=200,
         )
     assert page.evaluate(LAYOUT_PROBLEMS, count) == [], f"at {count} people"
 

@@ -79,7 +79,9 @@ def test_switching_camera_microphone_and_speaker_mid_call(new_page):
     expect(camera.locator("option:checked")).to_have_text("fake_device_0")
     # The dialog shows the camera's picture and the microphone's level (the fake one beeps).
     ana.wait_for_function("() => document.querySelector('#settings-video').videoWidth > 0")
-    ana.wait_for_function("() => document.querySelector('#settings-level').value > 0.05", polling=100)
+    ana.wait_for_function(
+        "() => document.querySelector('#settings-level').value > 0.05", polling=100
+    )
 
     before = ben.evaluate(RECEIVED, "Ana")
     camera.select_option(label="fake_device_1")
@@ -102,7 +104,10 @@ def test_switching_camera_microphone_and_speaker_mid_call(new_page):
     microphone.select_option(label="Fake Audio Input 1")
     expect(dialog.get_by_role("status")).to_have_text("Microphone switched.")
     assert ana.evaluate(SENT_LABEL, "audio") == "Fake Audio Input 1"
-    assert ana.evaluate("window.roomsCall.session.publisher.mediaStream.getAudioTracks()[0].enabled") is False
+    assert (
+        ana.evaluate("window.roomsCall.session.publisher.mediaStream.getAudioTracks()[0].enabled")
+        is False
+    )
     expect(microphone_button).to_have_attribute("aria-pressed", "false")
     dialog.get_by_role("button", name="Done").click()
     microphone_button.click()

@@ -9,6 +9,7 @@ and three speakers ("Fake Default Audio Output", "Fake Audio Output 1", ...).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.browser import chromium
 from tests.e2e.conftest import DEADLINE_MS
-from tests.e2e.people import join, open_room_from_home, wait_until_video_plays
+from tests.e2e.people import join, open_room_from_home, tile, wait_until_video_plays
 
 pytestmark = pytest.mark.e2e
 
@@ -71,6 +72,13 @@ def test_switching_camera_microphone_and_speaker_mid_call(new_page):
     join(ben, "Ben")
     wait_until_video_plays(ben, "Ana")
     assert ana.evaluate(SENT_LABEL, "video") == "fake_device_0"
+    # Ben's tile of Ana grades her connection from getStats, and says the figures.
+    quality = tile(ben, "Ana")
+    expect(quality).to_have_attribute("data-quality", re.compile("^(good|fair|poor)$"))
+    expect(quality.locator(".tile-signal")).to_have_attribute(
+        "title", re.compile(r"% lost, \d+ ms round trip, \d+ frames/s")
+    )
+    expect(quality.locator(".tile-quality")).to_have_text(re.compile("connection$"))
 
     ana.get_by_role("button", name="Settings").click()
     dialog = ana.get_by_role("dialog", name="Camera, microphone and speaker")

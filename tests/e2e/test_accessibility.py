@@ -65,6 +65,8 @@ def test_no_serious_violations_from_the_home_page_to_the_call(new_page):
     ana.get_by_role("button", name="Microphone").click()
     expect(ana.get_by_role("button", name="Microphone")).to_have_attribute("aria-pressed", "false")
     assert serious_violations(ana) == [], "call"
+    # The captions region is there and live before any transcription writes to it.
+    expect(ana.get_by_role("region", name="Captions")).to_have_attribute("aria-live", "polite")
 
     ana.get_by_role("button", name="Settings").click()
     expect(ana.get_by_role("dialog", name="Camera, microphone and speaker")).to_be_visible()

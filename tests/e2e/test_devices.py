@@ -9,8 +9,10 @@ and three speakers ("Fake Default Audio Output", "Fake Audio Output 1", ...).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +23,8 @@ from tests.e2e.conftest import DEADLINE_MS
 from tests.e2e.people import join, open_room_from_home, tile, wait_until_video_plays
 
 pytestmark = pytest.mark.e2e
+
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 # What the other side has received of `name`: decoded video frames and audio packets.
 RECEIVED = """
@@ -90,6 +94,9 @@ def test_switching_camera_microphone_and_speaker_mid_call(new_page):
     ana.wait_for_function(
         "() => document.querySelector('#settings-level').value > 0.05", polling=100
     )
+
+    if os.environ.get("ROOMS_SCREENSHOTS"):
+        ana.screenshot(path=str(BASE_DIR / os.environ["ROOMS_SCREENSHOTS"] / "call-settings.png"))
 
     before = ben.evaluate(RECEIVED, "Ana")
     camera.select_option(label="fake_device_1")

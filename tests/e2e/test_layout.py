@@ -56,6 +56,9 @@ LAYOUT_PROBLEMS = """
 """
 
 
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
 @pytest.fixture
 def new_context(browser: Any, site: Any) -> Iterator[Any]:
     """Browser contexts of a given size, without animations (tiles are measured at rest)."""
@@ -99,6 +102,8 @@ def test_the_stage_fits_1_to_16_people(new_context, viewport, phone):
     options = {"is_mobile": True, "has_touch": True} if phone else {}
     me = new_context(viewport, **options).new_page()
     open_room_from_home(me, "Layout", "layout")
+    # The join screen scrolls only up and down too.
+    assert me.evaluate(NO_SIDEWAYS_SCROLL), "the join screen scrolls sideways"
     join(me, "Mia")
     check_layout(me, 1)
     crowd = crowd_page(new_context, "layout")
@@ -113,6 +118,12 @@ def test_the_stage_fits_1_to_16_people(new_context, viewport, phone):
     if phone:
         # The narrowest phones: still no horizontal scroll, the bar still on screen.
         me.set_viewport_size({"width": 360, "height": 740})
+        check_layout(me, 16)
+        # Leaving and coming back: the join screen fits 360 px too.
+        me.goto("/rooms/layout/")
+        expect(me.get_by_label("Your name")).to_be_visible()
+        assert me.evaluate(NO_SIDEWAYS_SCROLL), "the join screen scrolls sideways at 360 px"
+        join(me, "Mia")
         check_layout(me, 16)
         # The people and chat sheet shows the people and the messages.
         me.get_by_role("button", name="People and chat").click()

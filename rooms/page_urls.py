@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rooms import page_tokens, pages
+from rooms import page_tokens, page_waiting, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("rooms/", pages.open_room, name="open-room"),
     path("rooms/<str:name>/", pages.room, name="room"),
     path("rooms/<str:name>/token", page_tokens.room_token, name="room-token"),
+    path("rooms/<str:name>/waiting", page_waiting.room_waiting, name="room-waiting"),
     path("join", pages.join_invitation, name="join"),
 ]

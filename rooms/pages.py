@@ -24,6 +24,7 @@ from rooms import hooks, page_decisions, room_names, seat_data, services
 from rooms.app_settings import app_settings
 from rooms.models import Connection, Room
 from rooms.page_forms import RoomNameForm
+from rooms.page_invitations import invited_name
 from rooms.reasons import Reason
 
 # How many of their rooms the home page lists for a logged-in user.
@@ -175,6 +176,10 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
         roomUrl=request.build_absolute_uri(reverse("room", args=[name])),
         tokenUrl=reverse("room-token", args=[name]),
         isOwner=is_owner,
+        # The owner of a private room lets people in from the call (rooms.page_waiting).
+        waitingUrl=reverse("room-waiting", args=[name])
+        if is_owner and not latest.is_public
+        else None,
         # The owner's Start/Stop recording button; everyone sees whether it records.
         recordingUrl=hooks.recording_state().control_url(name)
         if is_owner and app_settings.RECORDING
@@ -230,6 +235,8 @@ def join_invitation(request: HttpRequest) -> HttpResponse:
         room=connection.room.session_id,
         invitation=token,
         isOwner=False,
+        # The application's data for the seat often names the person it invites.
+        invitedName=invited_name(connection.server_data),
     )
     return render(
         request,

@@ -12,6 +12,7 @@ import { OwnerWaitingRoom, waitForSeat } from "./waiting.js";
 
 // How many notices and floating reactions show at once, and for how long.
 const NOTICES_SHOWN = 4;
+const NOTICES_KEPT = 30;
 const NOTICE_MS = 6000;
 const REACTIONS_SHOWN = 12;
 const REACTION_MS = 3000;
@@ -182,8 +183,13 @@ export class Moments {
   say(text) {
     const notice = element("p", { className: "notice", textContent: text });
     this._notices.append(notice);
-    while (this._notices.children.length > NOTICES_SHOWN) this._notices.firstElementChild.remove();
-    this._later(NOTICE_MS, () => notice.remove());
+    // Older notices are hidden, not removed at once: the last few stay as a short log.
+    const visible = [...this._notices.children].filter((each) => !each.hidden);
+    for (const old of visible.slice(0, -NOTICES_SHOWN)) old.hidden = true;
+    while (this._notices.children.length > NOTICES_KEPT) this._notices.firstElementChild.remove();
+    this._later(NOTICE_MS, () => {
+      notice.hidden = true;
+    });
   }
 
   _later(ms, action) {

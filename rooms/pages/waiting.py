@@ -14,7 +14,8 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
-from rooms import admissions, room_names, services
+from rooms import admissions, services
+from rooms.internal import room_names
 from rooms.models import Room
 
 ACTIONS = {"admit": True, "refuse": False}

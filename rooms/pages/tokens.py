@@ -25,9 +25,11 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rooms import admissions, page_decisions, room_names, seat_data, services
+from rooms import admissions, seat_data, services
+from rooms.internal import room_names
 from rooms.models import Admission, Connection, Room
-from rooms.page_forms import SeatRequestForm
+from rooms.pages import decisions
+from rooms.pages.forms import SeatRequestForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -77,7 +79,7 @@ def _admission_refusal(
     request: HttpRequest, room: Room, user: User | None, name: str
 ) -> JsonResponse | None:
     """None if this person may take a seat now; else the waiting room's answer."""
-    if not page_decisions.must_wait(request, room):
+    if not decisions.must_wait(request, room):
         return None
     if user is None:
         # The owner's answer is kept per user: someone anonymous cannot wait.
@@ -113,7 +115,7 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
         latest is not None
         and latest.closed_at is not None
         and latest.origin == Room.Origin.PAGES
-        and not page_decisions.may_join(request, latest)
+        and not decisions.may_join(request, latest)
     ):
         return _refuse_seat(latest, user is not None)
     if (
@@ -121,7 +123,7 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
         and latest.closed_at is not None
         and latest.origin == Room.Origin.PAGES
         and form.cleaned_data["kind"] == SeatRequestForm.KIND_CAMERA
-        and page_decisions.must_wait(request, latest)
+        and decisions.must_wait(request, latest)
     ):
         # Nobody is in to admit them: a waiting person does not reopen the room.
         return _waiting("Nobody is in the room yet. You will come in once its owner lets you in.")
@@ -136,7 +138,7 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
             return _refuse(
                 404, "This room belongs to an application: join it with that application's link."
             )
-        if not page_decisions.may_join(request, room):
+        if not decisions.may_join(request, room):
             return _refuse_seat(room, user is not None)
         if form.cleaned_data["kind"] == SeatRequestForm.KIND_SCREEN:
             camera = _camera_seat(request, room, form.cleaned_data["screen_of"])
@@ -146,7 +148,7 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
             role: str = Connection.Role.PUBLISHER
             data = seat_data.server_data(display_name, screen_of=camera.connection_id)
         else:
-            seat = page_decisions.camera_seat(request, room, form.cleaned_data["name"])
+            seat = decisions.camera_seat(request, room, form.cleaned_data["name"])
             display_name, role, data = seat.display_name, seat.role, seat.server_data
             refusal = _admission_refusal(request, room, user, display_name)
             if refusal is not None:

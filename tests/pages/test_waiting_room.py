@@ -190,3 +190,14 @@ def test_the_owners_page_has_the_waiting_room_url(owner_client, member_client, o
     assert page_config(member_client.get("/rooms/board/"))["waitingUrl"] is None
     page_room("open", owner=owner)
     assert page_config(owner_client.get("/rooms/open/"))["waitingUrl"] is None
+
+
+def test_the_admin_lists_the_waiting_rooms_read_only(member_client, owner, page_room):
+    page_room("board", owner=owner, is_public=False)
+    _seat(member_client)
+    staff = Client()
+    staff.force_login(User.objects.create_superuser("op", "op@example.test", "pw"))
+    listing = staff.get("/admin/rooms/admission/")
+    assert listing.status_code == 200
+    assert "Mia" in listing.content.decode()
+    assert staff.get("/admin/rooms/admission/add/").status_code == 403

@@ -4,7 +4,9 @@ the waiting room of private rooms, an invitation's name, and blocked devices."""
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -18,6 +20,14 @@ from tests.live_server import LiveServer
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery staple"
+BASE_DIR = Path(__file__).resolve().parents[2]
+# A folder (from the project's root) to save the pictures of docs/pages.md in.
+SCREENSHOTS = os.environ.get("ROOMS_MOMENTS_SCREENSHOTS")
+
+
+def picture(page: Any, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=str(BASE_DIR / SCREENSHOTS / name))
 
 
 def notices(page: Any) -> Any:
@@ -64,6 +74,8 @@ def test_hands_and_reactions_travel_as_signals_between_three_people(
     expect(tile(cy, "Bob").locator(".hand-badge")).to_have_count(1)
     open_panel(cy)
     expect(cy.locator("#people li", has_text="Bob").locator(".person-hand")).to_have_count(1)
+    expect(hands_bar(olivia)).to_contain_text("Hands raised (1)")
+    picture(olivia, "raised-hand.png")
     # Only a moderator's page offers to lower someone else's hand.
     expect(cy.get_by_role("button", name="Lower the hand of Bob")).to_have_count(0)
 
@@ -130,6 +142,7 @@ def test_the_owner_admits_one_and_refuses_another_in_a_private_room(
     expect(waiting).to_contain_text("Asking to join (1)")
     expect(waiting).to_contain_text("Mia (mia)")
     expect(notices(olivia).filter(has_text="Mia asks to join.")).to_have_count(1)
+    picture(olivia, "waiting-room.png")
     olivia.get_by_role("button", name="Admit Mia").click()
     expect(mia.get_by_role("navigation", name="Call controls")).to_be_visible()
     expect(tile(olivia, "Mia")).to_have_count(1)

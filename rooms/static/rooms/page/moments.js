@@ -297,10 +297,7 @@ export class Moments {
     const items = raised.map((connectionId) => {
       const own = connectionId === this._session.connection.connectionId;
       const name = own ? "You" : this._nameOf(connectionId);
-      const item = element("li", { "data-connection-id": connectionId }, [
-        element("span", { "aria-hidden": "true", textContent: "✋ " }),
-        name,
-      ]);
+      const item = element("li", { "data-connection-id": connectionId }, [name]);
       if (moderator && !own) {
         const lower = element("button", {
           type: "button",
@@ -323,7 +320,7 @@ export class Moments {
     this._paintHands();
   }
 
-  /** The ✋ on each tile and in the people list, for whoever has a hand up. */
+  /** "Hand raised" on each tile and in the people list, for whoever has a hand up. */
   _paintHands() {
     const hands = this._handsState;
     const own = this._session?.connection?.connectionId;
@@ -420,15 +417,11 @@ export class Moments {
   }
 }
 
+// Words, not an emoji: they read the same in every font and to a screen reader.
 function mark(container, className, on) {
   const badge = container.querySelector(`:scope > .${className}`);
   if (on && !badge) {
-    container.append(
-      element("span", { className }, [
-        element("span", { "aria-hidden": "true", textContent: "✋" }),
-        element("span", { className: "visually-hidden", textContent: " hand raised" }),
-      ]),
-    );
+    container.append(element("span", { className, textContent: "Hand raised" }));
   } else if (!on && badge) {
     badge.remove();
   }

@@ -72,6 +72,14 @@ def waiting(room: Room) -> list[Admission]:
     return list(_fresh(room).select_related("user").order_by("asked_at", "pk")[:MAX_WAITING])
 
 
+def withdraw(room: Room, user: User) -> bool:
+    """The person stopped waiting: their request goes (an answer already given stays)."""
+    deleted, _ = Admission.objects.filter(
+        room=room, user=user, state=Admission.State.WAITING
+    ).delete()
+    return deleted > 0
+
+
 def decide(room: Room, admission_id: int, *, admit: bool) -> Admission | None:
     """The owner's answer to a request of this room; None if there is no such request."""
     with transaction.atomic():

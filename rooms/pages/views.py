@@ -177,10 +177,9 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
         roomUrl=request.build_absolute_uri(reverse("room", args=[name])),
         tokenUrl=reverse("room-token", args=[name]),
         isOwner=is_owner,
-        # The owner of a private room lets people in from the call (rooms.pages.waiting).
-        waitingUrl=reverse("room-waiting", args=[name])
-        if is_owner and not latest.is_public
-        else None,
+        # A private room's waiting room (rooms.pages.waiting): the owner lets people in
+        # from the call; someone who stops waiting withdraws their request there.
+        waitingUrl=None if latest.is_public else reverse("room-waiting", args=[name]),
         # The owner's Start/Stop recording button; everyone sees whether it records.
         recordingUrl=hooks.recording_state().control_url(name) if is_owner else None,
     )

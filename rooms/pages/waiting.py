@@ -5,6 +5,9 @@ now; POST with JSON `{"id": <id>, "action": "admit" | "refuse"}` answers `{id, s
 Both need the session cookie of the room's owner (403 otherwise, and POST the CSRF
 token too); 404 when there is no such page room or request, 400 for a body that is not
 one of those. The room page of an owner asks every few seconds while in the call.
+
+DELETE (with the CSRF token) is the person waiting: "Stop waiting" withdraws their own
+request, so the owner does not admit someone who left; 204, or 404 if they had none.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from rooms import admissions, services
 from rooms.internal import room_names
@@ -44,10 +47,10 @@ def _decision_of(request: HttpRequest) -> tuple[int, bool] | None:
     return admission_id, ACTIONS[action]
 
 
-def room_waiting(request: HttpRequest, name: str) -> JsonResponse:
-    if request.method not in ("GET", "POST"):
-        response = _refuse(405, "Only GET and POST.")
-        response["Allow"] = "GET, POST"
+def room_waiting(request: HttpRequest, name: str) -> HttpResponse:
+    if request.method not in ("GET", "POST", "DELETE"):
+        response = _refuse(405, "Only GET, POST and DELETE.")
+        response["Allow"] = "GET, POST, DELETE"
         return response
     if not room_names.is_room_name(name):
         return _refuse(404, f"There is no room called “{name[:100]}”.")
@@ -55,6 +58,12 @@ def room_waiting(request: HttpRequest, name: str) -> JsonResponse:
     if room is None or room.origin != Room.Origin.PAGES:
         return _refuse(404, f"There is no room called “{name}”.")
     user = request.user
+    if request.method == "DELETE":
+        if not user.is_authenticated:
+            return _refuse(403, "Log in first.")
+        if room.is_open and admissions.withdraw(room, user):
+            return HttpResponse(status=204)
+        return _refuse(404, "You are not waiting to join this room.")
     if not user.is_authenticated or room.owner_id != user.pk:
         return _refuse(403, "Only the room's owner lets people in.")
     if request.method == "GET":

@@ -174,9 +174,12 @@ def test_stopping_the_wait_returns_to_the_join_screen(new_page, site, django_use
     mia.goto("/rooms/board/")
     mia.get_by_label("Your name").fill("Mia")
     mia.get_by_role("button", name="Join the room").click()
+    expect(olivia.locator("#waiting-room")).to_contain_text("Mia (mia)")
     mia.get_by_role("button", name="Stop waiting").click()
     expect(mia.locator("#join-error")).to_have_text("You stopped waiting to join.")
     expect(mia.get_by_role("button", name="Join the room")).to_be_enabled()
+    # The request was withdrawn: the owner has nobody left to admit.
+    expect(olivia.locator("#waiting-room")).to_be_hidden()
 
 
 def _api(site: LiveServer, path: str, body: dict[str, object]) -> dict[str, Any]:

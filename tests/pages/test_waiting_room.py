@@ -121,7 +121,7 @@ def test_a_request_of_another_room_or_none_is_404(owner_client, member_client, o
     assert _decide(owner_client, elsewhere.pk, "admit").status_code == 404
     assert _decide(owner_client, elsewhere.pk + 1, "admit").status_code == 404
     assert _waiting(owner_client, room="nowhere").status_code == 404
-    assert owner_client.delete("/rooms/board/waiting").status_code == 405
+    assert owner_client.put("/rooms/board/waiting").status_code == 405
 
 
 def test_deciding_needs_the_csrf_token(owner, member_client, page_room):
@@ -187,7 +187,8 @@ def test_the_waiting_room_is_bounded(owner_client, owner, page_room, django_user
 def test_the_owners_page_has_the_waiting_room_url(owner_client, member_client, owner, page_room):
     page_room("board", owner=owner, is_public=False)
     assert page_config(owner_client.get("/rooms/board/"))["waitingUrl"] == "/rooms/board/waiting"
-    assert page_config(member_client.get("/rooms/board/"))["waitingUrl"] is None
+    # The others withdraw their request there when they stop waiting.
+    assert page_config(member_client.get("/rooms/board/"))["waitingUrl"] == "/rooms/board/waiting"
     page_room("open", owner=owner)
     assert page_config(owner_client.get("/rooms/open/"))["waitingUrl"] is None
 
@@ -201,3 +202,20 @@ def test_the_admin_lists_the_waiting_rooms_read_only(member_client, owner, page_
     assert listing.status_code == 200
     assert "Mia" in listing.content.decode()
     assert staff.get("/admin/rooms/admission/add/").status_code == 403
+
+
+def test_someone_who_stops_waiting_withdraws_their_request(
+    owner_client, member_client, client, owner, page_room
+):
+    page_room("board", owner=owner, is_public=False)
+    _seat(member_client)
+    assert client.delete("/rooms/board/waiting").status_code == 403
+    assert member_client.delete("/rooms/board/waiting").status_code == 204
+    assert _waiting(owner_client).json() == {"waiting": []}
+    assert member_client.delete("/rooms/board/waiting").status_code == 404
+    # An answer already given is not withdrawn.
+    _seat(member_client)
+    admission = Admission.objects.get()
+    _decide(owner_client, admission.pk, "refuse")
+    assert member_client.delete("/rooms/board/waiting").status_code == 404
+    assert _seat(member_client).status_code == 403

@@ -110,7 +110,8 @@ export class Moments {
       }
     });
 
-    this._owner = config.waitingUrl ? new OwnerWaitingRoom(config, (people) => this._showWaiting(people)) : null;
+    this._owner =
+      config.waitingUrl && config.isOwner ? new OwnerWaitingRoom(config, (people) => this._showWaiting(people)) : null;
     this._waitingIds = new Set();
 
     // Tiles and people are redrawn by their own modules: the hand marks follow them.

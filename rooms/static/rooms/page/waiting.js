@@ -36,15 +36,37 @@ function stoppedWaiting() {
  * @param {{onWaiting?: (message: string) => void, signal?: AbortSignal, pollMs?: number}} options
  */
 export async function waitForSeat(config, fields, { onWaiting = () => {}, signal, pollMs = WAIT_POLL_MS } = {}) {
-  for (;;) {
-    if (signal?.aborted) throw stoppedWaiting();
-    try {
-      return await requestSeat(config, fields);
-    } catch (error) {
-      if (!(error instanceof SeatError) || !error.waiting) throw error;
-      onWaiting(error.message);
+  let waited = false;
+  try {
+    for (;;) {
+      if (signal?.aborted) throw stoppedWaiting();
+      try {
+        return await requestSeat(config, fields);
+      } catch (error) {
+        if (!(error instanceof SeatError) || !error.waiting) throw error;
+        waited = true;
+        onWaiting(error.message);
+      }
+      await pause(pollMs, signal);
     }
-    await pause(pollMs, signal);
+  } catch (error) {
+    // Stopped waiting: the owner should not admit someone who has gone.
+    if (waited && signal?.aborted) await withdraw(config);
+    throw error;
+  }
+}
+
+/** Withdraw our request from the waiting room (DELETE); a failure only leaves it to expire. */
+async function withdraw(config) {
+  if (!config.waitingUrl) return;
+  try {
+    await fetch(config.waitingUrl, {
+      method: "DELETE",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": config.csrfToken },
+    });
+  } catch {
+    // The server forgets a request nobody renews within seconds anyway.
   }
 }
 

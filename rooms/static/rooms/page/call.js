@@ -7,6 +7,7 @@ import { Chat } from "./chat.js";
 import { iconButton, setToggle } from "./controls.js";
 import { mediaErrorWords, openMedia, stopStream } from "./devices.js";
 import { Grid } from "./grid.js";
+import { momentsFor } from "./moments.js";
 import { limitNames, seatOf } from "./names.js";
 import { PeopleList } from "./people.js";
 import { QualityWatcher } from "./quality.js";
@@ -71,6 +72,8 @@ export class Call {
       (text) => this.session.signal({ type: "chat", data: text }),
     );
     this._recording = new RecordingControl(config, (text) => this._showAlert(text));
+    // Hands, reactions, notices, "alone", the waiting room (moments.js).
+    this._moments = momentsFor(config);
     this.session = null;
     this._screen = null;
     this._name = "";
@@ -164,7 +167,7 @@ export class Call {
     for (let attempt = 0; ; attempt += 1) {
       let token = this._config.invitation;
       if (this._config.mode !== "invitation") {
-        const seat = await requestSeat(this._config, { name });
+        const seat = await this._moments.seat({ name });
         token = seat.token;
         this._name = seat.name; // as the server tidied it
       }
@@ -173,6 +176,7 @@ export class Call {
         subscribeTo: (stream) => seatOf(stream.connection).screenOf !== this.session.connection?.connectionId,
       });
       this._wire(this.session);
+      this._moments.attach(this.session);
       try {
         await this.session.connect(token, { clientData: JSON.stringify({ clientData: name }) });
         this._announce = true;
@@ -666,6 +670,7 @@ export class Call {
     this._settings.close();
     this._shortcuts.close();
     this._quality.close();
+    this._moments.detach();
     this._grid.clear();
     this._grid.stage.close();
     this._people.clear();

@@ -59,10 +59,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+# An emoji font too: the reactions are emoji, the screenshots in docs/images show them.
 chromium:
-	@test -x /usr/bin/chromium || { \
-		echo "installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium && test -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || { \
+		echo "installing Debian's chromium and its emoji font for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; }
 
 # Debian's coturn and nftables for the network tests (tests/media: TURN, NAT namespaces).
 network-tools:

@@ -18,6 +18,13 @@ test("Ctrl (or Cmd) D and E are the microphone and the camera", () => {
   assert.equal(press("KeyQ", { altKey: true }), "leave");
 });
 
+test("Alt+H raises or lowers the hand, Alt+R opens the reactions", () => {
+  assert.equal(press("KeyH", { altKey: true }), "hand");
+  assert.equal(press("KeyR", { altKey: true }), "react");
+  assert.equal(press("KeyH", { ctrlKey: true }), null);
+  assert.equal(press("KeyR", { ctrlKey: true }), null);
+});
+
 test("typing, AltGr and Shift combinations trigger nothing", () => {
   assert.equal(press("KeyD"), null);
   assert.equal(press("KeyQ"), null);

@@ -1,6 +1,7 @@
 """axe-core (npm `axe-core`, pinned in the root package.json) on the pages a person
-meets: the home page, the join screen, a call with its side panel, the settings and
-shortcuts dialogs, and the call on a phone. No serious or critical violation of
+meets: the home page, the join screen, "alone in the room", a call with its side panel,
+a raised hand and the reactions, the settings and shortcuts dialogs, the call on a phone,
+and a private room's waiting room (the owner's list and the screen of the one waiting). No serious or critical violation of
 WCAG 2.1 A and AA (contrast included) may remain.
 """
 
@@ -11,7 +12,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.people import join, open_panel, open_room_from_home, wait_until_video_plays
+from tests.e2e.people import (
+    join,
+    log_in,
+    open_panel,
+    open_room_from_home,
+    wait_until_video_plays,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +62,8 @@ def test_no_serious_violations_from_the_home_page_to_the_call(new_page):
     assert serious_violations(ana) == [], "join screen"
 
     join(ana, "Ana")
+    expect(ana.get_by_role("heading", name="You are alone in the room")).to_be_visible()
+    assert serious_violations(ana) == [], "alone in the room"
     ben.goto("/rooms/accessible/")
     join(ben, "Ben")
     wait_until_video_plays(ana, "Ben")
@@ -65,6 +74,15 @@ def test_no_serious_violations_from_the_home_page_to_the_call(new_page):
     ana.get_by_role("button", name="Microphone").click()
     expect(ana.get_by_role("button", name="Microphone")).to_have_attribute("aria-pressed", "false")
     assert serious_violations(ana) == [], "call"
+
+    ben.get_by_role("button", name="Raise hand").click()
+    expect(ana.locator("#hands")).to_contain_text("Hands raised (1)")
+    ana.get_by_role("button", name="Raise hand").click()
+    expect(ana.locator("#hands")).to_contain_text("Hands raised (2)")
+    ana.get_by_role("button", name="React").click()
+    expect(ana.get_by_role("group", name="Reactions")).to_be_visible()
+    assert serious_violations(ana) == [], "raised hands and the reactions"
+    ana.keyboard.press("Escape")
     # The captions region is there and live before any transcription writes to it.
     expect(ana.get_by_role("region", name="Captions")).to_have_attribute("aria-live", "polite")
 
@@ -85,3 +103,29 @@ def test_no_serious_violations_from_the_home_page_to_the_call(new_page):
     ana.get_by_role("button", name="Leave").click()
     expect(ana.get_by_role("heading", name="You left the room")).to_be_visible()
     assert serious_violations(ana) == [], "the page after leaving"
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_no_serious_violations_in_the_waiting_room(new_page, django_user_model):
+    for username in ("olivia", "mia"):
+        django_user_model.objects.create_user(username, password=PASSWORD)
+    olivia, mia = axe_page(new_page), axe_page(new_page)
+    log_in(olivia, "olivia", PASSWORD)
+    open_room_from_home(olivia, "Quiet board", "quiet-board", private=True)
+    join(olivia, "Olivia")
+
+    log_in(mia, "mia", PASSWORD)
+    mia.goto("/rooms/quiet-board/")
+    mia.get_by_label("Your name").fill("Mia")
+    mia.get_by_role("button", name="Join the room").click()
+    expect(mia.locator("#waiting-message")).to_contain_text("asked to let you in")
+    assert serious_violations(mia) == [], "the screen of the one waiting"
+
+    expect(olivia.locator("#waiting-room")).to_contain_text("Asking to join (1)")
+    assert serious_violations(olivia) == [], "the owner's waiting list"
+    olivia.set_viewport_size({"width": 390, "height": 844})
+    assert serious_violations(olivia) == [], "the owner's waiting list on a phone"
+    olivia.get_by_role("button", name="Admit Mia").click()
+    expect(mia.get_by_role("navigation", name="Call controls")).to_be_visible()

@@ -35,6 +35,8 @@ CONTROLS = [
     "Camera",
     "Share screen",
     "Speaker view",
+    "Raise hand",
+    "React",
     "People and chat",
     "Settings",
     "Leave",
@@ -102,7 +104,7 @@ def test_from_the_home_page_into_the_call_and_out_with_the_keyboard(new_page):
     page.keyboard.press("Alt+k")
     help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(help_dialog).to_be_visible()
-    expect(help_dialog.get_by_role("row")).to_have_count(8)
+    expect(help_dialog.get_by_role("row")).to_have_count(10)
     expect(
         help_dialog.get_by_role("row").filter(has_text="Turn the microphone on or off")
     ).to_contain_text("Ctrl+D")
@@ -131,7 +133,29 @@ def test_from_the_home_page_into_the_call_and_out_with_the_keyboard(new_page):
     page.keyboard.press("Alt+l")
     expect(page.locator("#grid")).to_have_attribute("data-view", "grid")
 
+    # Alt+H raises the hand and lowers it; the others see it.
+    hand = page.get_by_role("button", name="Raise hand")
+    page.keyboard.press("Alt+h")
+    expect(hand).to_have_attribute("aria-pressed", "true")
+    expect(tile(other, "Kim").locator(".hand-badge")).to_have_count(1)
+    page.keyboard.press("Alt+h")
+    expect(hand).to_have_attribute("aria-pressed", "false")
+    expect(tile(other, "Kim").locator(".hand-badge")).to_have_count(0)
+    # Alt+R opens the reactions on the first; the arrows choose, Enter sends, Escape closes.
+    page.keyboard.press("Alt+r")
+    reactions = page.get_by_role("group", name="Reactions")
+    expect(reactions).to_be_visible()
+    expect(page.get_by_role("button", name="Thumbs up")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("button", name="Applause")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(other.locator("#notices .notice").filter(has_text="Kim: 👏 Applause")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(reactions).to_be_hidden()
+    expect(page.get_by_role("button", name="React")).to_be_focused()
+
     # Leave, by the button the focus is on.
+    tab_to(page, "Leave")
     page.keyboard.press("Enter")
     ended = page.get_by_role("heading", name="You left the room")
     expect(ended).to_be_focused()

@@ -56,6 +56,24 @@ LAYOUT_PROBLEMS = """
 """
 
 
+# The control bar's buttons that show: each inside the window, and how many rows they make.
+BAR = """
+() => {
+  const width = window.innerWidth;
+  // In the order they show: row by row, left to right.
+  const shown = [...document.querySelectorAll("nav.controls > button")]
+    .filter((b) => b.offsetParent !== null)
+    .map((b) => [b, b.getBoundingClientRect()])
+    .sort(([, a], [, b]) => Math.round(a.top) - Math.round(b.top) || a.left - b.left);
+  const rects = shown.map(([, r]) => r);
+  return {
+    names: shown.map(([b]) => b.getAttribute("aria-label") || b.textContent.trim()),
+    outside: shown.filter(([, r]) => r.left < 0 || r.right > width + 0.5).map(([b]) => b.id),
+    rows: new Set(rects.map((r) => Math.round(r.top))).size,
+  };
+}
+"""
+
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
@@ -116,9 +134,11 @@ def test_the_stage_fits_1_to_16_people(new_context, viewport, phone):
             wait_until_video_plays(me, "Guest 3")
             screenshot(me, "call-phone.png" if phone else "call-desktop.png")
     if phone:
+        check_phone_bar(me)
         # The narrowest phones: still no horizontal scroll, the bar still on screen.
         me.set_viewport_size({"width": 360, "height": 740})
         check_layout(me, 16)
+        check_phone_bar(me)
         # Leaving and coming back: the join screen fits 360 px too.
         me.goto("/rooms/layout/")
         expect(me.get_by_label("Your name")).to_be_visible()
@@ -134,6 +154,40 @@ def test_the_stage_fits_1_to_16_people(new_context, viewport, phone):
         expect(me.locator("#messages .message").last).to_be_in_viewport()
         expect(me.get_by_role("navigation", name="Call controls")).to_be_in_viewport()
         screenshot(me, "call-phone-people.png")
+
+
+PHONE_ROW = [
+    "Microphone",
+    "Camera",
+    "Raise hand",
+    "React",
+    "People and chat",
+    "More controls",
+    "Leave",
+]
+MORE = ["Share screen", "Speaker view", "Settings"]
+
+
+def check_phone_bar(page: Any) -> None:
+    """One row of seven buttons; "More controls" shows the rest in a row above them."""
+    bar = page.evaluate(BAR)
+    assert bar == {"names": PHONE_ROW, "outside": [], "rows": 1}, bar
+    more = page.get_by_role("button", name="More controls")
+    more.click()
+    expect(more).to_have_attribute("aria-expanded", "true")
+    bar = page.evaluate(BAR)
+    assert bar == {"names": MORE + PHONE_ROW, "outside": [], "rows": 2}, bar
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "the open bar scrolls sideways"
+    expect(page.get_by_role("navigation", name="Call controls")).to_be_in_viewport(ratio=1)
+    # The reactions open above the bar, inside the window, the bar still one row.
+    more.click()
+    page.get_by_role("button", name="React").click()
+    picker = page.get_by_role("group", name="Reactions")
+    expect(picker).to_be_in_viewport(ratio=1)
+    assert page.evaluate(BAR)["rows"] == 1
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "the reactions scroll sideways"
+    page.keyboard.press("Escape")
+    expect(picker).to_be_hidden()
 
 
 def test_a_shared_screen_or_a_pin_makes_the_speaker_view(new_context):

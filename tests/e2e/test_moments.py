@@ -62,7 +62,8 @@ def test_hands_and_reactions_travel_as_signals_between_three_people(
     expect(notices(bob).filter(has_text="joined")).to_have_count(0)
 
     bob.get_by_role("button", name="Raise hand").click()
-    expect(bob.get_by_role("button", name="Lower hand")).to_have_attribute("aria-pressed", "true")
+    # One button, named the same up or down: aria-pressed says which.
+    expect(bob.get_by_role("button", name="Raise hand")).to_have_attribute("aria-pressed", "true")
     expect(hands_bar(olivia)).to_contain_text("Bob")
     expect(tile(olivia, "Bob").locator(".hand-badge")).to_have_count(1)
     expect(notices(olivia).filter(has_text="Bob raised their hand.")).to_have_count(1)
@@ -81,12 +82,18 @@ def test_hands_and_reactions_travel_as_signals_between_three_people(
 
     cy.get_by_role("button", name="Raise hand").click()
     expect(hands_bar(olivia)).to_contain_text("Hands raised (2)")
-    cy.get_by_role("button", name="Lower hand").click()
+    # The list is redrawn when a hand goes down: the focused Lower button keeps the focus.
+    lower_bob = olivia.get_by_role("button", name="Lower the hand of Bob")
+    lower_bob.focus()
+    cy.get_by_role("button", name="Raise hand").click()
     expect(hands_bar(olivia)).to_contain_text("Hands raised (1)")
+    expect(lower_bob).to_be_focused()
     expect(notices(bob).filter(has_text="Cy lowered their hand.")).to_have_count(1)
 
-    olivia.get_by_role("button", name="Lower the hand of Bob").click()
+    # Its own hand down, the bar goes: the focus goes to the Raise hand button.
+    olivia.keyboard.press("Enter")
     expect(bob.get_by_role("button", name="Raise hand")).to_have_attribute("aria-pressed", "false")
+    expect(olivia.get_by_role("button", name="Raise hand")).to_be_focused()
     expect(notices(bob).filter(has_text="Olivia lowered your hand.")).to_have_count(1)
     for page in (olivia, bob, cy):
         expect(hands_bar(page)).to_be_hidden()
@@ -102,7 +109,9 @@ def test_hands_and_reactions_travel_as_signals_between_three_people(
     # Sharing a screen is news; so is leaving.
     bob.get_by_role("button", name="Share screen").click()
     expect(notices(cy).filter(has_text="Bob started sharing their screen.")).to_have_count(1)
-    bob.get_by_role("button", name="Stop sharing").click()
+    share = bob.get_by_role("button", name="Share screen")
+    expect(share).to_have_attribute("aria-pressed", "true")
+    share.click()
     expect(notices(cy).filter(has_text="Bob stopped sharing their screen.")).to_have_count(1)
     cy.get_by_role("button", name="Leave").click()
     expect(notices(olivia).filter(has_text="Cy left the room.")).to_have_count(1)

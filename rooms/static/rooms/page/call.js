@@ -8,6 +8,7 @@ import { iconButton, setToggle } from "./controls.js";
 import { mediaErrorWords, openMedia, stopStream } from "./devices.js";
 import { Grid } from "./grid.js";
 import { momentsFor } from "./moments.js";
+import { MoreControls } from "./more.js";
 import { limitNames, seatOf } from "./names.js";
 import { PeopleList } from "./people.js";
 import { QualityWatcher } from "./quality.js";
@@ -54,6 +55,7 @@ export class Call {
       view: document.querySelector("#toggle-view"),
       settings: document.querySelector("#open-settings"),
       help: document.querySelector("#open-help"),
+      more: document.querySelector("#more-controls"),
     };
     decorateButtons(this._buttons);
     this._side = document.querySelector("#side");
@@ -103,6 +105,8 @@ export class Call {
         microphone: () => this._toggleMicrophone(),
         camera: () => this._toggleCamera(),
         view: () => this._grid.stage.toggleView(),
+        hand: () => this._moments.toggleHand(),
+        react: () => this._moments.toggleReactions(),
         side: () => this._toggleSide(),
         settings: () => this._settings.open(),
         help: () => this._shortcuts.toggleHelp(),
@@ -111,6 +115,7 @@ export class Call {
       document.querySelector("#help-dialog"),
     );
     this._on(this._buttons.help, "click", () => this._shortcuts.toggleHelp());
+    this._more = new MoreControls(this._buttons.more, document.querySelector("nav.controls"));
     this._quality = new QualityWatcher(
       () => this._watchedPeers(),
       (key) => this._grid.tileOf(key),
@@ -669,6 +674,7 @@ export class Call {
     this._recording.detach();
     this._settings.close();
     this._shortcuts.close();
+    this._more.close();
     this._quality.close();
     this._moments.detach();
     this._grid.clear();
@@ -700,6 +706,7 @@ function decorateButtons(buttons) {
   decorate(buttons.view, "grid", "Speaker view", "view");
   decorate(buttons.side, "people", "People and chat", "side");
   decorate(buttons.settings, "settings", "Settings", "settings");
+  decorate(buttons.more, "more", "More controls");
   decorate(buttons.leave, "leave", "Leave", "leave");
   decorate(buttons.help, "keyboard", "Keyboard shortcuts", "help");
 }

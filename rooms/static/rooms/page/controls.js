@@ -23,6 +23,10 @@ const SHAPES = {
     '<path d="M3.5 14.5c4.7-4.3 12.3-4.3 17 0l-1.6 2.6-3.6-1.3-.3-2.3a9.6 9.6 0 0 0-6 0l-.3 2.3-3.6 1.3z" fill="currentColor"/>',
   pin: '<path d="M9 3.5h6M10 3.5v6l-3.5 4.5h11L14 9.5v-6M12 14v6.5"/>',
   link: '<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>',
+  hand: '<path d="M8 12.5V5.5a1.5 1.5 0 0 1 3 0v5.5M11 10.5V4a1.5 1.5 0 0 1 3 0v6.5M14 10.5V5.5a1.5 1.5 0 0 1 3 0v7.5a7 7 0 0 1-7 7h-.5a6 6 0 0 1-4.6-2.2L3 15.2a1.5 1.5 0 0 1 2.3-1.9L8 15.5"/>',
+  react:
+    '<circle cx="12" cy="12" r="9"/><path d="M8 14.5a4.5 4.5 0 0 0 8 0"/><path d="M9 9.5v.5M15 9.5v.5" stroke-width="2.4"/>',
+  more: '<circle cx="12" cy="5.5" r="1.3" fill="currentColor"/><circle cx="12" cy="12" r="1.3" fill="currentColor"/><circle cx="12" cy="18.5" r="1.3" fill="currentColor"/>',
   slash: '<path d="M3.5 3.5 20.5 20.5" class="slash"/>',
 };
 

@@ -5,9 +5,11 @@
 // call's code stays as it was.
 
 import { Announcer } from "./announcer.js";
+import { iconButton, setToggle } from "./controls.js";
 import { Hands } from "./hands.js";
 import { seatOf } from "./names.js";
 import { REACTIONS, Reactions } from "./reactions.js";
+import { SHORTCUTS } from "./shortcuts.js";
 import { OwnerWaitingRoom, waitForSeat } from "./waiting.js";
 
 // How many notices and floating reactions show at once, and for how long.
@@ -69,18 +71,23 @@ export class Moments {
     });
     anchor.after(this._waitingRoom, this._hands, this._alone);
 
-    this._handButton = element("button", {
-      type: "button",
-      id: "toggle-hand",
-      "aria-pressed": "false",
-      textContent: "Raise hand",
-    });
+    // Icon buttons like the rest of the bar (controls.js): a constant name, aria-pressed
+    // for the hand, a tooltip with the shortcut.
+    this._handButton = element("button", { type: "button", id: "toggle-hand", "aria-pressed": "false" });
     this._reactButton = element("button", {
       type: "button",
       id: "toggle-reactions",
       "aria-expanded": "false",
       "aria-controls": "reaction-menu",
-      textContent: "React",
+    });
+    const keys = Object.fromEntries(SHORTCUTS.map((entry) => [entry.action, entry]));
+    iconButton(this._handButton, { icon: "hand", label: "Raise hand", shortcut: keys.hand.keys, keys: keys.hand.aria });
+    iconButton(this._reactButton, {
+      icon: "react",
+      label: "React",
+      tip: "Send a reaction",
+      shortcut: keys.react.keys,
+      keys: keys.react.aria,
     });
     this._reactionMenu = element(
       "div",
@@ -91,23 +98,26 @@ export class Moments {
           className: "reaction",
           "aria-label": label,
           title: label,
+          "data-emoji": emoji,
           textContent: emoji,
         }),
       ),
     );
-    const leave = document.querySelector("#leave");
-    leave.before(this._handButton, this._reactButton, this._reactionMenu);
-    this._handButton.addEventListener("click", () => this._toggleHand());
+    // Beside the people button: the bar's own buttons keep their places.
+    const side = document.querySelector("#toggle-side") ?? document.querySelector("#leave");
+    side.before(this._handButton, this._reactButton, this._reactionMenu);
+    this._handButton.addEventListener("click", () => this.toggleHand());
     this._reactButton.addEventListener("click", () => this._showReactionMenu(this._reactionMenu.hidden));
     this._reactionMenu.addEventListener("click", (event) => {
       const button = event.target.closest("button.reaction");
-      if (button) this._react(button.textContent);
+      if (button) this._react(button.dataset.emoji);
     });
-    this._reactionMenu.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        this._showReactionMenu(false);
-        this._reactButton.focus();
-      }
+    this._reactionMenu.addEventListener("keydown", (event) => this._onReactionKey(event));
+    // The picker closes when the focus leaves it and its button (Tab away, a click elsewhere).
+    this._reactionMenu.addEventListener("focusout", (event) => {
+      const next = event.relatedTarget;
+      if (next && (this._reactionMenu.contains(next) || next === this._reactButton)) return;
+      if (next) this._showReactionMenu(false, { focus: false });
     });
 
     this._owner =
@@ -176,8 +186,8 @@ export class Moments {
     this._notices.replaceChildren();
     for (const timer of this._timers) clearTimeout(timer);
     this._timers.clear();
-    this._showReactionMenu(false);
-    this._handButton.disabled = false;
+    this._showReactionMenu(false, { focus: false });
+    this._handBusy = false;
   }
 
   /** A notice in the live region: screen readers read it; it shows for a few seconds. */
@@ -256,16 +266,18 @@ export class Moments {
 
   // Raised hands.
 
-  async _toggleHand() {
+  /** Raise our hand, or lower it (the button and Alt+H). */
+  async toggleHand() {
     const hands = this._handsState;
-    if (!hands) return;
-    this._handButton.disabled = true;
+    // Not `disabled` while the signal goes: a disabled button would lose the focus.
+    if (!hands || this._handBusy) return;
+    this._handBusy = true;
     try {
       await (hands.mine ? hands.lower() : hands.raise());
     } catch (error) {
       this.say(`That did not work: ${error.message}`);
     } finally {
-      this._handButton.disabled = false;
+      this._handBusy = false;
     }
   }
 
@@ -291,8 +303,7 @@ export class Moments {
   _syncHands() {
     const hands = this._handsState;
     const mine = Boolean(hands?.mine);
-    this._handButton.textContent = mine ? "Lower hand" : "Raise hand";
-    this._handButton.setAttribute("aria-pressed", String(mine));
+    setToggle(this._handButton, { pressed: mine, tip: mine ? "Lower your hand" : "Raise your hand" });
     const raised = hands?.raised() ?? [];
     const moderator = this._session?.connection?.role === "MODERATOR";
     const items = raised.map((connectionId) => {
@@ -313,12 +324,36 @@ export class Moments {
       }
       return item;
     });
+    // Redrawing drops the focus: a focused Lower button gets it back, or the next one in
+    // the list when its hand went down, or the list itself when it was the last.
+    const focused = this._hands.contains(document.activeElement)
+      ? document.activeElement.closest("li")?.dataset.connectionId
+      : undefined;
+    const before =
+      focused === undefined ? [] : [...this._hands.querySelectorAll("li")].map((li) => li.dataset.connectionId);
     this._hands.replaceChildren(
-      element("h2", { id: "hands-title", textContent: `Hands raised (${raised.length})` }),
+      element("h2", { id: "hands-title", tabindex: "-1", textContent: `Hands raised (${raised.length})` }),
       element("ol", { className: "hand-list" }, items),
     );
     this._hands.hidden = raised.length === 0;
+    if (focused !== undefined) this._refocusHands(focused, before);
     this._paintHands();
+  }
+
+  _refocusHands(focused, before) {
+    const buttons = new Map(
+      [...this._hands.querySelectorAll("li button")].map((button) => [
+        button.closest("li").dataset.connectionId,
+        button,
+      ]),
+    );
+    let target = buttons.get(focused);
+    // Gone: the next one still up after it, else the one before it.
+    for (const id of before.slice(before.indexOf(focused) + 1)) target ??= buttons.get(id);
+    for (const id of before.slice(0, Math.max(before.indexOf(focused), 0)).reverse()) target ??= buttons.get(id);
+    if (target) target.focus();
+    else if (!this._hands.hidden) this._hands.querySelector("h2").focus();
+    else this._handButton.focus();
   }
 
   /** "Hand raised" on each tile and in the people list, for whoever has a hand up. */
@@ -337,10 +372,34 @@ export class Moments {
 
   // Reactions.
 
-  _showReactionMenu(open) {
+  /** Open the reactions with the focus on the first, or close them (Alt+R). */
+  toggleReactions() {
+    this._showReactionMenu(this._reactionMenu.hidden);
+  }
+
+  _showReactionMenu(open, { focus = true } = {}) {
+    const wasOpen = !this._reactionMenu.hidden;
     this._reactionMenu.hidden = !open;
     this._reactButton.setAttribute("aria-expanded", String(open));
+    this._reactButton.classList.toggle("open", open);
+    if (!focus) return;
     if (open) this._reactionMenu.querySelector("button")?.focus();
+    else if (wasOpen && this._reactionMenu.contains(document.activeElement)) this._reactButton.focus();
+  }
+
+  // Tab goes through the reactions one by one; arrows, Home and End move too, Escape closes.
+  _onReactionKey(event) {
+    const buttons = [...this._reactionMenu.querySelectorAll("button")];
+    const at = buttons.indexOf(document.activeElement);
+    const moves = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: -1 };
+    if (event.key === "Escape") {
+      event.preventDefault();
+      this._showReactionMenu(false);
+    } else if (event.key in moves && at >= 0) {
+      event.preventDefault();
+      const next = (moves[event.key] + buttons.length) % buttons.length;
+      buttons[next].focus();
+    }
   }
 
   async _react(emoji) {

@@ -7,6 +7,13 @@ export const SHORTCUTS = [
   { action: "microphone", keys: "Ctrl+D", aria: "Control+D", what: "Turn the microphone on or off" },
   { action: "camera", keys: "Ctrl+E", aria: "Control+E", what: "Turn the camera on or off" },
   { action: "view", keys: "Alt+L", aria: "Alt+L", what: "Switch between the grid and the speaker view" },
+  { action: "hand", keys: "Alt+H", aria: "Alt+H", what: "Raise or lower your hand" },
+  {
+    action: "react",
+    keys: "Alt+R",
+    aria: "Alt+R",
+    what: "Open the reactions (arrow keys choose one, Escape closes them)",
+  },
   { action: "side", keys: "Alt+P", aria: "Alt+P", what: "Show or hide the people and the chat" },
   { action: "settings", keys: "Alt+S", aria: "Alt+S", what: "Open the camera, microphone and speaker settings" },
   { action: "help", keys: "Alt+K", aria: "Alt+K", what: "Show this list of shortcuts" },
@@ -26,7 +33,7 @@ export function shortcutFor({ code, ctrlKey, metaKey, altKey, shiftKey }) {
     return { D: "microphone", E: "camera" }[letter] ?? null;
   }
   if (altKey && !ctrlKey && !metaKey) {
-    return { L: "view", P: "side", S: "settings", K: "help", Q: "leave" }[letter] ?? null;
+    return { L: "view", H: "hand", R: "react", P: "side", S: "settings", K: "help", Q: "leave" }[letter] ?? null;
   }
   return null;
 }

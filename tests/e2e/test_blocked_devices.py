@@ -32,5 +32,8 @@ def test_blocked_camera_and_microphone_uncheck_themselves_and_say_how_to_allow_t
         expect(checkbox).not_to_be_checked()
         expect(checkbox).to_be_disabled()
     join(page, "Bea")
-    expect(page.get_by_role("button", name="Start camera")).to_be_visible()
+    # In the call, without a camera: its button is off and offers to turn it on.
+    camera = page.get_by_role("button", name="Camera", exact=True)
+    expect(camera).to_have_attribute("aria-pressed", "false")
+    expect(camera).to_have_attribute("data-tip", "Turn the camera on (Ctrl+E)")
     expect(page.locator("#alone")).to_be_visible()

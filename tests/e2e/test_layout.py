@@ -134,7 +134,7 @@ def test_the_stage_fits_1_to_16_people(new_context, viewport, phone):
             wait_until_video_plays(me, "Guest 3")
             screenshot(me, "call-phone.png" if phone else "call-desktop.png")
     if phone:
-        check_phone_bar(me)
+        check_phone_bar(me, "call-phone-more.png")
         # The narrowest phones: still no horizontal scroll, the bar still on screen.
         me.set_viewport_size({"width": 360, "height": 740})
         check_layout(me, 16)
@@ -168,7 +168,7 @@ PHONE_ROW = [
 MORE = ["Share screen", "Speaker view", "Settings"]
 
 
-def check_phone_bar(page: Any) -> None:
+def check_phone_bar(page: Any, picture: str = "") -> None:
     """One row of seven buttons; "More controls" shows the rest in a row above them."""
     bar = page.evaluate(BAR)
     assert bar == {"names": PHONE_ROW, "outside": [], "rows": 1}, bar
@@ -179,6 +179,8 @@ def check_phone_bar(page: Any) -> None:
     assert bar == {"names": MORE + PHONE_ROW, "outside": [], "rows": 2}, bar
     assert page.evaluate(NO_SIDEWAYS_SCROLL), "the open bar scrolls sideways"
     expect(page.get_by_role("navigation", name="Call controls")).to_be_in_viewport(ratio=1)
+    if picture:
+        screenshot(page, picture)
     # The reactions open above the bar, inside the window, the bar still one row.
     more.click()
     page.get_by_role("button", name="React").click()

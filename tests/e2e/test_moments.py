@@ -101,6 +101,8 @@ def test_hands_and_reactions_travel_as_signals_between_three_people(
 
     # A reaction: everyone sees it on Bob's tile and hears it in the notices.
     bob.get_by_role("button", name="React").click()
+    expect(bob.get_by_role("group", name="Reactions")).to_be_visible()
+    picture(bob, "reactions.png")
     bob.get_by_role("button", name="Applause").click()
     for page in (olivia, cy):
         expect(notices(page).filter(has_text="Bob: 👏 Applause")).to_have_count(1)

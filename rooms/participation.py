@@ -13,7 +13,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import addresses, events, history, hooks, identifiers, nodes, seat_data, services
+from rooms import (
+    addresses,
+    events,
+    hidden_seats,
+    history,
+    hooks,
+    identifiers,
+    nodes,
+    seat_data,
+    services,
+)
 from rooms.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 from rooms.reasons import Reason
@@ -197,22 +207,27 @@ def join(
         for other in connection.room.connections.filter(status=Connection.Status.ACTIVE)
         .exclude(pk=connection.pk)
         .prefetch_related("streams__connection")
+        if not hidden_seats.is_recorder(other.connection_id)
     ]
-    events.announce_participant_joined(
-        connection.room, seat.connection_id, seat.active_at, seat.client_data, seat.server_data
-    )
+    if not hidden_seats.is_recorder(seat.connection_id):
+        events.announce_participant_joined(
+            connection.room, seat.connection_id, seat.active_at, seat.client_data, seat.server_data
+        )
     return seat, peers
 
 
 @retrying
 @transaction.atomic
-def mint_subscriber(session_id: str) -> str:
-    """A token for a caller that proved it holds the server secret (OpenVidu's `secret`)."""
+def mint_subscriber(session_id: str, *, recorder: bool = False) -> str:
+    """A token for a caller that proved it holds the server secret (OpenVidu's `secret`);
+    with `recorder`, for a hidden recorder seat (`rooms.hidden_seats`)."""
     room = services.find_open_room(session_id)
     if room is None:
         raise services.RoomIsClosed(f"Session {session_id} not found")
     connection = services.create_connection(
-        room, services.ConnectionProperties(role=Connection.Role.SUBSCRIBER)
+        room,
+        services.ConnectionProperties(role=Connection.Role.SUBSCRIBER),
+        connection_id=hidden_seats.new_recorder_id() if recorder else None,
     )
     assert connection.token is not None
     return connection.token
@@ -394,7 +409,8 @@ def leave_seat(connection_id: str, reason: str) -> bool:
     # Its streams close with it; participantLeft alone tells the others (openvidu-browser
     # destroys the streams of a connection that left), so no participantUnpublished.
     services.close_seat(connection, reason)
-    events.participant_left(room, connection_id, reason)
+    if not hidden_seats.is_recorder(connection_id):
+        events.participant_left(room, connection_id, reason)
     services.close_if_left_empty(room)
     return True
 

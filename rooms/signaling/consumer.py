@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from media import ice
-from rooms import events, participation, services
+from rooms import events, hidden_seats, participation, services
 from rooms.app_settings import app_settings
 from rooms.live import seats
 from rooms.live.media import MediaError
@@ -205,9 +205,17 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     def _is_me(self, connection_id: str) -> bool:
         return self.seat is not None and self.seat.connection_id == connection_id
 
+    def _hidden(self, connection_id: str) -> bool:
+        """Another's recorder seat: this client hears nothing of it."""
+        return hidden_seats.is_recorder(connection_id) and not self._is_me(connection_id)
+
     @receives(events.ParticipantJoined)
     async def rooms_participant_joined(self, event: events.ParticipantJoined) -> None:
-        if self.seat is None or self._is_me(event["connection_id"]):
+        if (
+            self.seat is None
+            or self._is_me(event["connection_id"])
+            or self._hidden(event["connection_id"])
+        ):
             return
         await self.notify(
             "participantJoined",
@@ -247,7 +255,11 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     @receives(events.ParticipantLeft)
     async def rooms_participant_left(self, event: events.ParticipantLeft) -> None:
         seat = self.seat
-        if seat is None or self._is_me(event["connection_id"]):
+        if (
+            seat is None
+            or self._is_me(event["connection_id"])
+            or self._hidden(event["connection_id"])
+        ):
             return
         await seats.stop_hearing(seat, event["connection_id"])
         await self.notify(
@@ -260,7 +272,11 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if seat is None:
             return
         evicted, reason = event["connection_id"], event["reason"]
-        await self.notify("participantEvicted", {"connectionId": evicted, "reason": reason})
+        if self._hidden(evicted):
+            return
+        await self.notify(
+            "participantEvicted", {"connectionId": hidden_seats.wire_id(evicted), "reason": reason}
+        )
         if evicted == seat.connection_id:
             await self._lose_seat(seat)
         else:
@@ -280,11 +296,14 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         for evicted in event["evicted"]:
             if evicted == seat.connection_id:
                 break
+            if self._hidden(evicted):
+                continue
             await seats.stop_hearing(seat, evicted)
             await self.notify("participantEvicted", {"connectionId": evicted, "reason": reason})
             await self.notify("participantLeft", {"connectionId": evicted, "reason": reason})
         await self.notify(
-            "participantEvicted", {"connectionId": seat.connection_id, "reason": reason}
+            "participantEvicted",
+            {"connectionId": hidden_seats.wire_id(seat.connection_id), "reason": reason},
         )
         await self._lose_seat(seat)
 
@@ -428,8 +447,9 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
     platform = params.text("platform", "", max_length=512)
     client_data = params.text("metadata", "", max_length=MAX_CLIENT_DATA + 1)
     secret = params.text("secret", "", max_length=512)
-    if params.flag("recorder", False):
-        raise RpcError(jsonrpc.USER_UNAUTHORIZED, "Recorder connections are not supported yet")
+    # As openvidu-server: `recorder` counts only with the server secret (OpenVidu's
+    # recording layouts); with an ordinary token it is ignored.
+    recorder = params.flag("recorder", False)
     if len(client_data) > MAX_CLIENT_DATA:
         raise RpcError(
             jsonrpc.USER_METADATA_FORMAT_INVALID,
@@ -444,7 +464,9 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
         )
     if secret and is_server_secret(secret):
         try:
-            token = await database_sync_to_async(participation.mint_subscriber)(session_id)
+            token = await database_sync_to_async(participation.mint_subscriber)(
+                session_id, recorder=recorder
+            )
         except services.RoomIsClosed as failure:
             raise RpcError(jsonrpc.ROOM_NOT_FOUND, str(failure)) from None
     group = await database_sync_to_async(participation.group_of_token)(token)

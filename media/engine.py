@@ -196,6 +196,15 @@ class MediaEngine:
             if not observers:
                 del self._observers[room_key]
 
+    def watchers(self, room_key: str, publisher_id: str) -> int:
+        """Who receives a publication: its subscribers, and the room's recorders (an IP
+        camera with onlyPlayWithSubscribers pulls only while this is above zero)."""
+        room = self._rooms.get(room_key)
+        subscribers = (
+            0 if room is None else sum(1 for _, p in room.subscriptions if p == publisher_id)
+        )
+        return subscribers + len(self._observers.get(room_key, ()))
+
     def publishers(self, room_key: str) -> list[str]:
         room = self._rooms.get(room_key)
         return list(room.publications) if room is not None else []

@@ -218,6 +218,55 @@ def join(
 
 @retrying
 @transaction.atomic
+def join_camera(
+    room_pk: int, connection_id: str, properties: services.ConnectionProperties, *, ip: str
+) -> tuple[Connection, StreamInfo]:
+    """An IP camera joins and publishes at once, as openvidu-server's publishIpcam: an
+    active IPCAM seat (no token) with its stream, and the room is told of both."""
+    room = lock_room(room_pk)
+    if room.closed_at is not None:
+        raise services.RoomIsClosed(f"Session {room.session_id} is closed")
+    connection = Connection.objects.create(
+        connection_id=connection_id,
+        room=room,
+        type=Connection.Type.IPCAM,
+        role=Connection.Role.PUBLISHER,
+        record=properties.record,
+        server_data=properties.server_data,
+        rtsp_uri=properties.rtsp_uri,
+        adaptative_bitrate=properties.adaptative_bitrate,
+        only_play_with_subscribers=properties.only_play_with_subscribers,
+        network_cache=properties.network_cache,
+        status=Connection.Status.ACTIVE,
+        active_at=timezone.now(),
+        ip=ip,
+        platform=Stream.TypeOfVideo.IPCAM,
+        location="unknown",
+        client_data="",
+        node=nodes.this_node(),
+    )
+    history.record_participant_joined(connection)
+    stream = Stream.objects.create(
+        stream_id=identifiers.new_stream_id(connection_id, Stream.TypeOfVideo.IPCAM),
+        connection=connection,
+        has_audio=True,
+        has_video=True,
+        audio_active=True,
+        video_active=True,
+        type_of_video=Stream.TypeOfVideo.IPCAM,
+        frame_rate=None,
+        video_dimensions="",
+    )
+    info = StreamInfo.of(stream)
+    history.stream_published(stream)
+    active_at = history.millis(connection.active_at or connection.created_at)
+    events.announce_participant_joined(room, connection_id, active_at, "", connection.server_data)
+    events.participant_published(room, info.as_event())
+    return connection, info
+
+
+@retrying
+@transaction.atomic
 def mint_subscriber(session_id: str, *, recorder: bool = False) -> str:
     """A token for a caller that proved it holds the server secret (OpenVidu's `secret`);
     with `recorder`, for a hidden recorder seat (`rooms.hidden_seats`)."""

@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from media import ipcam
 from media.engine import MediaEngine, MediaError, PublicationObserver, get_engine, reset_engine
+from media.ipcam import CameraSource, CameraUnavailable
 from rooms.addresses import media_key
 
-__all__ = ["LocalMediaHome", "MediaError", "MediaHome", "close_all_media", "media_home"]
+__all__ = [
+    "CameraSource",
+    "CameraUnavailable",
+    "LocalMediaHome",
+    "MediaError",
+    "MediaHome",
+    "close_all_media",
+    "media_home",
+]
 
 
 class MediaHome(Protocol):
@@ -29,6 +39,13 @@ class MediaHome(Protocol):
 
     async def republish(self, connection_id: str, video_codec: str, offer: str) -> str:
         """Replace a publisher's peer (its ICE failed) and keep its subscribers."""
+        ...
+
+    async def publish_camera(
+        self, connection_id: str, video_codec: str, source: CameraSource
+    ) -> None:
+        """Pull an IP camera and publish it as `connection_id` (media/ipcam.py); raises
+        `CameraUnavailable` when its URI cannot be opened in time. `leave` stops it."""
         ...
 
     async def subscribe(self, subscriber_id: str, publisher_id: str, offer: str) -> str: ...
@@ -84,6 +101,11 @@ class LocalMediaHome:
     async def republish(self, connection_id: str, video_codec: str, offer: str) -> str:
         return await self.engine.republish(self.key, video_codec, connection_id, offer)
 
+    async def publish_camera(
+        self, connection_id: str, video_codec: str, source: CameraSource
+    ) -> None:
+        await ipcam.start(self.engine, self.key, connection_id, video_codec, source)
+
     async def subscribe(self, subscriber_id: str, publisher_id: str, offer: str) -> str:
         return await self.engine.subscribe(self.key, subscriber_id, publisher_id, offer)
 
@@ -106,9 +128,11 @@ class LocalMediaHome:
         return await self.engine.unpublish(self.key, connection_id)
 
     async def leave(self, connection_id: str) -> None:
+        await ipcam.stop(self.key, connection_id)
         await self.engine.leave(self.key, connection_id)
 
     async def close(self) -> None:
+        await ipcam.stop_room(self.key)
         await self.engine.close_room(self.key)
 
     def observe(self, observer: PublicationObserver) -> None:
@@ -128,4 +152,5 @@ def media_home(room_pk: int) -> MediaHome:
 
 async def close_all_media() -> None:
     """Close the media of every room of this process (tests, shutdown)."""
+    await ipcam.stop_all()
     await reset_engine()

@@ -771,9 +771,11 @@ async def reconnect_stream(consumer: OpenViduConsumer, params: Params) -> Any:
 
 async def close_everything() -> None:
     """Forget every RPC session and peer of this process (tests, shutdown)."""
+    from rooms.live.cameras import stop_listening
     from rooms.live.media import close_all_media
     from rooms.signaling import node_seats
 
     await node_seats.stop()
+    await stop_listening()
     await registry.close()
     await close_all_media()

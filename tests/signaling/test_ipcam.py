@@ -16,6 +16,7 @@ from rooms import services
 from rooms.addresses import media_key
 from tests.camera_sources import free_port, http_camera, needs_ffmpeg
 from tests.peers import frames, mean_rgb
+from tests.rtsp_camera import rtsp_camera
 from tests.signaling.conftest import join
 from tests.signaling.steps import rest_client, subscribe
 
@@ -155,3 +156,28 @@ async def test_an_ipcam_stream_cannot_be_unpublished_over_rest(rpc_clients, invi
             f"/openvidu/api/sessions/live/stream/{stream_id}"
         )
         assert response.status_code == 405
+
+
+@pytest.mark.parametrize(("codec", "allow_tcp"), [("H264", True), ("VP8", False)])
+async def test_an_rtsp_camera_over_tcp_or_udp_comes_back_after_it_drops(
+    rpc_clients, invite, peers, codec, allow_tcp
+):
+    viewer = await rpc_clients()
+    await database_sync_to_async(services.create_room)(
+        services.RoomProperties(session_id="live", forced_video_codec=codec)
+    )
+    await join(viewer, await invite())
+    async with rtsp_camera("red", allow_tcp=allow_tcp) as camera:
+        response = await post_camera(rtspUri=camera.url, networkCache=500)
+        assert response.status_code == 200, response.json()
+        assert response.json()["networkCache"] == 500
+        published = await viewer.notification("participantPublished")
+        tracks = await subscribe(viewer, peers(), published["streams"][0]["id"])
+        await until_colour(tracks["video"], 0)
+        assert camera.transports[-1] == ("tcp" if allow_tcp else "udp")
+
+        await camera.stop()
+        await asyncio.sleep(1)
+        await camera.start("blue")
+        await until_colour(tracks["video"], 2)
+        assert camera.sessions >= 2

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from rooms import addresses, identifiers, participation, services
+from rooms import addresses, participation, services
+from rooms.internal import identifiers
 from rooms.live.media import CameraSource, media_home
 from rooms.models import Connection
 

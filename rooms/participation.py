@@ -7,7 +7,8 @@ them through `database_sync_to_async` and gets plain data back (`Seat`, `StreamI
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -44,6 +45,8 @@ class StreamInfo:
     type_of_video: str
     frame_rate: int | None
     video_dimensions: str
+    # OpenVidu's `{type, options[, lastExecMethod]}` of the stream's filter; {} for none.
+    filter: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, stream: Stream) -> StreamInfo:
@@ -58,6 +61,7 @@ class StreamInfo:
             type_of_video=stream.type_of_video,
             frame_rate=stream.frame_rate,
             video_dimensions=stream.video_dimensions,
+            filter=dict(stream.filter or {}),
         )
 
     def as_event(self) -> dict[str, Any]:
@@ -81,6 +85,8 @@ class Seat:
     video_codec: str
     # (id, name) of the room's recording in progress when the seat was taken, if any.
     recording: tuple[str, str] | None = None
+    # kurentoOptions.allowedFilters: the filters this seat may put on its own stream.
+    allowed_filters: tuple[str, ...] = ()
 
     @property
     def channel_group(self) -> str:
@@ -111,6 +117,9 @@ class Seat:
             custom_ice_servers=list(connection.custom_ice_servers),
             # Media forwarding needs one codec: VP8 unless the room forces H.264.
             video_codec="H264" if codec == Room.VideoCodec.H264 else "VP8",
+            allowed_filters=tuple(
+                str(name) for name in (connection.kurento_options or {}).get("allowedFilters", [])
+            ),
         )
 
 
@@ -138,6 +147,18 @@ def require_moderator(seat: Seat, action: str) -> None:
     """Only a MODERATOR may force others out or stop their streams."""
     if not seat.is_moderator:
         raise NotAllowed(f"Only a MODERATOR can {action}")
+
+
+def require_filter_rights(seat: Seat, stream: StreamInfo, filter_type: str | None) -> None:
+    """As openvidu-server: a MODERATOR filters any stream; the owner of a stream its own,
+    with a token whose kurentoOptions.allowedFilters names the filter."""
+    if seat.is_moderator:
+        return
+    if stream.connection_id == seat.connection_id and (
+        filter_type is None or filter_type in seat.allowed_filters
+    ):
+        return
+    raise NotAllowed("Unable to apply filter. The user does not have a valid token")
 
 
 FORCE_DISCONNECT = "force a disconnection"
@@ -406,6 +427,31 @@ def change_stream(
     stream.save(update_fields=[field])
     events.stream_property_changed(
         stream.connection.room, seat.connection_id, stream_id, property_name, wire_value, reason
+    )
+
+
+@retrying
+@transaction.atomic
+def set_filter(seat: Seat, stream_id: str, value: dict[str, Any], reason: str) -> None:
+    """Record a stream's filter (`{}`: none) and tell the room (streamPropertyChanged)."""
+    lock_room(seat.room_pk)
+    stream = (
+        Stream.objects.select_for_update()
+        .select_related("connection__room")
+        .filter(stream_id=stream_id, connection__room_id=seat.room_pk, closed_at__isnull=True)
+        .first()
+    )
+    if stream is None:
+        raise ParticipationError(f"Stream {stream_id} is not published in this session")
+    stream.filter = value
+    stream.save(update_fields=["filter"])
+    events.stream_property_changed(
+        stream.connection.room,
+        stream.connection.connection_id,
+        stream_id,
+        "filter",
+        json.dumps(value),
+        reason,
     )
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from media import ipcam
+from media import filters, ipcam
 from media.engine import MediaEngine, MediaError, PublicationObserver, get_engine, reset_engine
+from media.filters import UnsupportedFilter
 from media.ipcam import CameraSource, CameraUnavailable
 from rooms.addresses import media_key
 
@@ -21,6 +22,7 @@ __all__ = [
     "LocalMediaHome",
     "MediaError",
     "MediaHome",
+    "UnsupportedFilter",
     "close_all_media",
     "media_home",
 ]
@@ -49,6 +51,16 @@ class MediaHome(Protocol):
         ...
 
     async def subscribe(self, subscriber_id: str, publisher_id: str, offer: str) -> str: ...
+
+    async def apply_filter(
+        self, publisher_id: str, video_codec: str, filter_type: str, command: str
+    ) -> str:
+        """Filter a publisher's video for its subscribers (media/filters.py), or change the
+        filter it has; returns the command as understood. `UnsupportedFilter` (a
+        MediaError) names what is supported."""
+        ...
+
+    async def remove_filter(self, publisher_id: str) -> bool: ...
 
     async def add_ice_candidate(
         self,
@@ -109,6 +121,16 @@ class LocalMediaHome:
     async def subscribe(self, subscriber_id: str, publisher_id: str, offer: str) -> str:
         return await self.engine.subscribe(self.key, subscriber_id, publisher_id, offer)
 
+    async def apply_filter(
+        self, publisher_id: str, video_codec: str, filter_type: str, command: str
+    ) -> str:
+        parsed, chain = filters.chain_for(filter_type, command)
+        await filters.apply(self.engine, self.key, publisher_id, video_codec, chain)
+        return parsed.text()
+
+    async def remove_filter(self, publisher_id: str) -> bool:
+        return await filters.remove(self.key, publisher_id)
+
     async def add_ice_candidate(
         self,
         connection_id: str,
@@ -125,14 +147,17 @@ class LocalMediaHome:
         return await self.engine.unsubscribe(self.key, subscriber_id, publisher_id)
 
     async def unpublish(self, connection_id: str) -> bool:
+        await filters.remove(self.key, connection_id)
         return await self.engine.unpublish(self.key, connection_id)
 
     async def leave(self, connection_id: str) -> None:
         await ipcam.stop(self.key, connection_id)
+        await filters.remove(self.key, connection_id)
         await self.engine.leave(self.key, connection_id)
 
     async def close(self) -> None:
         await ipcam.stop_room(self.key)
+        await filters.remove_room(self.key)
         await self.engine.close_room(self.key)
 
     def observe(self, observer: PublicationObserver) -> None:
@@ -153,4 +178,5 @@ def media_home(room_pk: int) -> MediaHome:
 async def close_all_media() -> None:
     """Close the media of every room of this process (tests, shutdown)."""
     await ipcam.stop_all()
+    await filters.remove_all()
     await reset_engine()

@@ -22,8 +22,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from media import ice
 from rooms import events, hidden_seats, hooks, participation, services
+from rooms.live import filters as live_filters
 from rooms.live import seats
-from rooms.live.media import MediaError
+from rooms.live.media import MediaError, UnsupportedFilter
 from rooms.models import Stream
 from rooms.participation import NotAllowed, ParticipationError, Seat
 from rooms.reasons import Reason
@@ -39,13 +40,6 @@ MAX_CLIENT_DATA = 10_000
 MISSED_PINGS = 3
 DEFAULT_PING_INTERVAL = 5.0
 _BEFORE_JOIN = {"joinRoom", "ping", "connect", "closeSession"}
-_FILTER_METHODS = {
-    "applyFilter",
-    "execFilterMethod",
-    "removeFilter",
-    "addFilterEventListener",
-    "removeFilterEventListener",
-}
 _STREAM_PROPERTIES = {
     "audioActive": "audio_active",
     "videoActive": "video_active",
@@ -144,8 +138,6 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             )
 
     async def _dispatch(self, request: jsonrpc.Request) -> Any:
-        if request.method in _FILTER_METHODS:
-            raise RpcError(jsonrpc.FILTER_NOT_APPLIED, "Filters are not supported by this server")
         handler = METHODS.get(request.method)
         if handler is None:
             raise RpcError(jsonrpc.METHOD_NOT_FOUND, f"Unknown method '{request.method}'")
@@ -323,7 +315,10 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 "connectionId": event["connection_id"],
                 "streamId": event["stream_id"],
                 "property": event["property"],
-                "newValue": event["new_value"],
+                # A filter is an object on the wire; the other properties are strings.
+                "newValue": json.loads(event["new_value"])
+                if event["property"] == "filter"
+                else event["new_value"],
                 "reason": event["reason"],
             },
         )
@@ -757,6 +752,74 @@ async def reconnect_stream(consumer: OpenViduConsumer, params: Params) -> Any:
     except MediaError as failure:
         raise RpcError(jsonrpc.MEDIA_ERROR, str(failure)) from None
     return {"sdpAnswer": answer}
+
+
+def _json_object(params: Params, name: str) -> dict[str, Any]:
+    """openvidu-browser sends filter options and params as JSON strings."""
+    raw = params.values.get(name, "{}")
+    if isinstance(raw, str):
+        if len(raw) > 10_000:
+            raise RpcError(jsonrpc.FILTER_NOT_APPLIED, f"'{name}' is too long")
+        try:
+            raw = json.loads(raw or "{}")
+        except json.JSONDecodeError as error:
+            raise RpcError(
+                jsonrpc.FILTER_NOT_APPLIED, f"'{name}' parameter is not a JSON object: {error}"
+            ) from None
+    if not isinstance(raw, dict):
+        raise RpcError(jsonrpc.FILTER_NOT_APPLIED, f"'{name}' parameter is not a JSON object")
+    return raw
+
+
+async def _filtering(call: Awaitable[None]) -> Any:
+    """A filter call, its refusals as openvidu-server's codes."""
+    try:
+        await call
+    except live_filters.FilterAlreadyApplied as failure:
+        raise RpcError(jsonrpc.EXISTING_FILTER_ALREADY_APPLIED, str(failure)) from None
+    except (live_filters.FilterError, UnsupportedFilter) as failure:
+        raise RpcError(jsonrpc.FILTER_NOT_APPLIED, str(failure)) from None
+    except NotAllowed as failure:
+        raise RpcError(jsonrpc.USER_UNAUTHORIZED, str(failure)) from None
+    except seats.NoSuchStream as failure:
+        raise RpcError(jsonrpc.USER_NOT_STREAMING, str(failure)) from None
+    except MediaError as failure:
+        raise RpcError(jsonrpc.FILTER_NOT_APPLIED, f"Filter not applied: {failure}") from None
+    return {}
+
+
+@method("applyFilter")
+async def apply_filter(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    filter_type = params.text("type", max_length=200)
+    options = _json_object(params, "options")
+    return await _filtering(live_filters.apply(seat, stream_id, filter_type, options))
+
+
+@method("execFilterMethod")
+async def exec_filter_method(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    name = params.text("method", max_length=200)
+    values = _json_object(params, "params")
+    return await _filtering(live_filters.exec_method(seat, stream_id, name, values))
+
+
+@method("removeFilter")
+async def remove_filter(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    return await _filtering(live_filters.remove(seat, stream_id))
+
+
+@method("addFilterEventListener")
+@method("removeFilterEventListener")
+async def filter_event_listener(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    params.text("eventType", max_length=200)
+    return await _filtering(live_filters.listen(seat, stream_id))
 
 
 async def close_everything() -> None:

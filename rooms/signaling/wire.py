@@ -44,7 +44,7 @@ def stream(info: StreamInfo | dict[str, Any]) -> dict[str, Any]:
         "typeOfVideo": data["type_of_video"],
         "frameRate": data["frame_rate"],
         "videoDimensions": data["video_dimensions"],
-        "filter": {},
+        "filter": data.get("filter") or {},
     }
     if body["frameRate"] is None:
         del body["frameRate"]

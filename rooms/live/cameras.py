@@ -44,20 +44,22 @@ async def open_camera(
         adaptative_bitrate=properties.adaptative_bitrate is not False,
     )
     media = media_home(room_pk)
-    # Listen before the seat exists, so a close racing the join is heard.
-    listening = await _listen(room_pk, connection_id)
+    await media.publish_camera(connection_id, video_codec, source)
     try:
-        await media.publish_camera(connection_id, video_codec, source)
-        try:
-            joined = await database_sync_to_async(participation.join_camera)(
-                room_pk, connection_id, properties, ip=urlsplit(source.uri).hostname or ""
-            )
-            connection: Connection = joined[0]
-        except BaseException:
-            await media.leave(connection_id)
-            raise
+        # Listening before the seat exists: nothing of it can be missed. A close that
+        # comes before is seen by join_camera, which refuses a closed room.
+        listening = await _listen(room_pk, connection_id)
+    except BaseException:
+        await media.leave(connection_id)
+        raise
+    try:
+        joined = await database_sync_to_async(participation.join_camera)(
+            room_pk, connection_id, properties, ip=urlsplit(source.uri).hostname or ""
+        )
+        connection: Connection = joined[0]
     except BaseException:
         listening.cancel()
+        await media.leave(connection_id)
         raise
     return connection
 
@@ -82,7 +84,7 @@ async def _listen(room_pk: int, connection_id: str) -> asyncio.Task[None]:
                     return
         finally:
             with contextlib.suppress(Exception):
-                await layer.group_discard(group, channel)
+                await asyncio.wait_for(layer.group_discard(group, channel), 5)
 
     task = asyncio.create_task(listen())
     _listeners.add(task)

@@ -29,6 +29,11 @@ async def room_closed_after(rpc_clients):
     it stops their media (the peers' gauge of rpc_clients checks it)."""
     yield
     await database_sync_to_async(rest_client().delete)("/openvidu/api/sessions/live")
+    # The camera's listener hears the room close and stops its media, a moment later.
+    for _ in range(100):
+        if get_engine().open_peer_connections == 0:
+            break
+        await asyncio.sleep(0.1)
 
 
 async def post_camera(session: str = "live", **body):

@@ -53,6 +53,7 @@ BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0
 SETTLED_SECONDS = 10.0
 WATCH_INTERVAL = 0.5
 READ_TIMEOUT = 5.0
+FIRST_GRACE = 5.0
 H264_SPS = 7
 
 
@@ -176,6 +177,11 @@ class _Puller:
         first: Any,
     ) -> None:
         self.first = first  # the container the probe opened
+        # It is kept a moment for a first watcher, since many cameras serve one client.
+        self.first_until = time.monotonic() + FIRST_GRACE
+        # A file is read at its own pace; a live source paces itself (and what it
+        # buffered while unread must go as fast as it comes, or it would lag for ever).
+        self.paced = urlsplit(source.uri).scheme.lower() == "file"
         self.source = source
         self.passthrough = passthrough
         self.video, self.audio = video, audio
@@ -196,7 +202,8 @@ class _Puller:
         delay = BACKOFF_FIRST
         while not self.stopping.is_set():
             if not self.wanted.wait(WATCH_INTERVAL):
-                self._drop_first()
+                if time.monotonic() > self.first_until:
+                    self._drop_first()
                 continue
             started = time.monotonic()
             try:
@@ -240,7 +247,8 @@ class _Puller:
                 return
             if packet.size == 0:
                 continue
-            pacing = self._pace(packet, pacing)
+            if self.paced:
+                pacing = self._pace(packet, pacing)
             if packet.stream is video:
                 self._video(packet, filter_, headers if is_h264 else b"")
             elif self.audio is not None:
@@ -249,7 +257,7 @@ class _Puller:
                     self._hand(self.audio, frame)
 
     def _pace(self, packet: Any, pacing: tuple[float, float] | None) -> tuple[float, float] | None:
-        """Files and fast servers are read at their own pace; live cameras are not slowed."""
+        """A file is read at the pace of its timestamps."""
         if packet.pts is None or packet.time_base is None:
             return pacing
         at = float(packet.pts * packet.time_base)

@@ -139,7 +139,7 @@ async def test_only_play_with_subscribers_pulls_while_someone_watches(rpc_client
         await asyncio.sleep(1.5)
         assert not camera_media.puller.wanted.is_set()
         published = await viewer.notification("participantPublished")
-        # Nobody watched: the camera (one client at a time) was let go, so open it again.
+        # This camera serves one client once: start it again for the pull that comes now.
         camera.start_again("lime")
         tracks = await subscribe(viewer, peers(), published["streams"][0]["id"])
         await until_colour(tracks["video"], 1)

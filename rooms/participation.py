@@ -452,6 +452,7 @@ def set_filter(seat: Seat, stream_id: str, value: dict[str, Any], reason: str) -
         "filter",
         json.dumps(value),
         reason,
+        changed_by=seat.connection_id,
     )
 
 

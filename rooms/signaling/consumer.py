@@ -307,7 +307,9 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     @receives(events.StreamPropertyChanged)
     async def rooms_stream_property_changed(self, event: events.StreamPropertyChanged) -> None:
-        if self.seat is None or self._is_me(event["connection_id"]):
+        # As openvidu-server: everyone but who made the change (it has its answer), so the
+        # owner hears of a filter a moderator put on its stream.
+        if self.seat is None or self._is_me(event["changed_by"]):
             return
         await self.notify(
             "streamPropertyChanged",

@@ -207,6 +207,25 @@ async def test_filters_outside_the_subset_are_406_naming_what_is_supported(
     assert failure.value.code == 406
 
 
+async def test_a_moderator_filters_another_s_stream_and_the_owner_is_told(
+    rpc_clients, invite, peers
+):
+    alice, bob, stream_id, video = await a_call(rpc_clients, invite, peers)
+    moderator = await rpc_clients()
+    await join(moderator, await invite(role="MODERATOR"), data="Mo")
+    await moderator.call(
+        "applyFilter",
+        streamId=stream_id,
+        type="GStreamerFilter",
+        options=json.dumps({"command": "videoflip method=vertical-flip"}),
+    )
+    for told in (alice, bob):
+        changed = await told.notification("streamPropertyChanged")
+        assert changed["property"] == "filter"
+    await moderator.no_notification("streamPropertyChanged")
+    await until(video, is_flipped)
+
+
 async def test_who_may_filter(rpc_clients, invite, peers):
     # A PUBLISHER without allowedFilters may not filter even its own stream.
     alice, bob, stream_id, _ = await a_call(rpc_clients, invite, peers)

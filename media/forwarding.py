@@ -50,7 +50,9 @@ _TIME_BASES = {"video": fractions.Fraction(1, 90000), "audio": fractions.Fractio
 
 class Forwarder(Protocol):
     kind: str
-    frames: int
+
+    @property
+    def frames(self) -> int: ...
 
     def subscribe(self) -> MediaStreamTrack: ...
 
@@ -67,7 +69,12 @@ class Forwarder(Protocol):
 def make_forwarder(mode: str, track: MediaStreamTrack, receiver: RTCRtpReceiver) -> Forwarder:
     if mode == "reencode":
         return DecodedForwarder(track)
-    return EncodedForwarder(track.kind, receiver)
+    if mode == "frames":
+        return EncodedForwarder(track.kind, receiver)
+    # Imported here: media.packets builds on this module's EncodedForwarder.
+    from media.packets.forwarder import PacketForwarder
+
+    return PacketForwarder(track.kind, receiver)
 
 
 def is_keyframe(codec: RTCRtpCodecParameters, data: bytes) -> bool:
@@ -199,8 +206,10 @@ class EncodedForwarder:
         if aiortc_internals.request_keyframe(self._receiver) is not None:
             self._last_request = time.monotonic()
 
-    def subscribe(self) -> EncodedTrack:
-        track = EncodedTrack(self)
+    def subscribe(self, track: EncodedTrack | None = None) -> EncodedTrack:
+        """A new subscriber's frames (in `track`, made for this forwarder, when given)."""
+        if track is None:
+            track = EncodedTrack(self)
         self._subscribers.add(track)
         # So the new subscriber's first picture comes now, not at the next periodic keyframe.
         self.request_keyframe()

@@ -16,26 +16,23 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from bench.channel import JsonChannel
-from bench.janus import pinned, stop_process
+from bench.janus import pinned
 from bench.websocket import WebSocket
+from tests.live_server import LiveServer, live_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SESSION_ID = "bench"
-READY_PATH = "/openvidu/api/config/openvidu-publicurl"
 # Variables of the calling shell that must not reach the server (see tests/live_server.py).
 _DROPPED = (
     "DATABASE_URL",
@@ -53,25 +50,8 @@ _DROPPED = (
 )
 
 
-@dataclass
-class OurServer:
-    port: int
-    secret: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def log(self) -> str:
-        with contextlib.suppress(OSError):
-            return self.log_path.read_text(errors="replace")
-        return ""
+# The tests' live server (Daphne in a subprocess on a port handed over as a socket).
+OurServer = LiveServer
 
 
 def _database_url(path: Path) -> str:
@@ -79,27 +59,15 @@ def _database_url(path: Path) -> str:
     return f"sqlite:///{quote(str(path))}?timeout=20&transaction_mode=IMMEDIATE"
 
 
-def _environment(folder: Path, port: int, secret: str, forwarding: str) -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items() if key not in _DROPPED}
-    environment.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "openvidu_site.settings",
-            "VAR_DIR": str(folder),
-            "DATABASE_URL": _database_url(folder / "db.sqlite3"),
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "OPENVIDU_SECRET": secret,
-            "OPENVIDU_PUBLICURL": f"http://127.0.0.1:{port}",
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "DEBUG": "false",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-            "MEDIA_FORWARDING": forwarding,
-            "MEDIA_HOST_ADDRESSES": "127.0.0.1",
-            "MEDIA_ICE_SERVERS": "[]",
-        }
-    )
-    return environment
+def _settings(folder: Path, forwarding: str) -> dict[str, str]:
+    """The server's settings beside the live server's own (secrets, public URL, port)."""
+    return {
+        "VAR_DIR": str(folder),
+        "LOG_LEVEL": "WARNING",
+        "MEDIA_FORWARDING": forwarding,
+        "MEDIA_HOST_ADDRESSES": "127.0.0.1",
+        "MEDIA_ICE_SERVERS": "[]",
+    }
 
 
 class MigratedDatabase:
@@ -107,8 +75,14 @@ class MigratedDatabase:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / "template.sqlite3"
-        environment = _environment(folder, 8000, "x", "passthrough")
-        environment["DATABASE_URL"] = _database_url(self.path)
+        environment = {key: value for key, value in os.environ.items() if key not in _DROPPED}
+        environment.update(_settings(folder, "passthrough"))
+        environment.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "openvidu_site.settings",
+                "DATABASE_URL": _database_url(self.path),
+            }
+        )
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
             cwd=BASE_DIR,
@@ -116,24 +90,6 @@ class MigratedDatabase:
             check=True,
             stdin=subprocess.DEVNULL,
         )
-
-
-def _wait_until_ready(server: OurServer, deadline: float) -> None:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(
-                f"the server exited with {server.process.returncode}\n{server.log()}"
-            )
-        try:
-            with opener.open(server.url + READY_PATH, timeout=1) as response:
-                response.read()
-            return
-        except urllib.error.HTTPError:
-            return  # Django answered
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer in time\n{server.log()}")
 
 
 @contextlib.contextmanager
@@ -148,40 +104,15 @@ def our_server(
     with tempfile.TemporaryDirectory(prefix="bench-server-") as temp:
         folder = Path(temp)
         shutil.copyfile(database.path, folder / "db.sqlite3")
-        secret = secrets.token_urlsafe(16)
-        # Bound here and handed over: no other process can take the port in between.
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(512)
-        port = int(listener.getsockname()[1])
-        log_path = folder / "server.log"
-        with log_path.open("wb") as log:
-            try:
-                process = subprocess.Popen(
-                    [
-                        *pinned(cores),
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "--fd",
-                        str(listener.fileno()),
-                        "openvidu_site.asgi:application",
-                    ],
-                    cwd=BASE_DIR,
-                    env=_environment(folder, port, secret, forwarding),
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    pass_fds=(listener.fileno(),),
-                )
-            finally:
-                listener.close()
-        server = OurServer(port, secret, process, log_path)
-        try:
-            _wait_until_ready(server, time.monotonic() + startup_timeout)
+        with live_server(
+            database=_database_url(folder / "db.sqlite3"),
+            secret=secrets.token_urlsafe(16),
+            # The bench drops the shell's REDIS_URL: the embedded in-memory layer.
+            extra_env={**_settings(folder, forwarding), "REDIS_URL": ""},
+            startup_timeout=startup_timeout,
+            command_prefix=pinned(cores),
+        ) as server:
             yield server
-        finally:
-            stop_process(process)
 
 
 # REST: the application server's part, done once per run by the coordinator.

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, register
 
 from media import app_settings, nat, turn
-from rooms.ice_servers import InvalidIceServer
+from media.ice_servers import InvalidIceServer
 
 
 @register()

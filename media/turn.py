@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rooms.ice_servers import (
+from media.ice_servers import (
     TURN_SCHEMES,
     InvalidIceServer,
     check_uri,

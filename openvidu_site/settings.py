@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from openvidu_site.addresses import default_allowed_hosts, local_url
 from openvidu_site.channel_layer import channel_layers
 from openvidu_site.env import (
     ConfigurationError,
@@ -28,9 +27,10 @@ from openvidu_site.env import (
     env_str,
     env_string_list,
 )
+from rooms.internal.local_urls import default_allowed_hosts, local_url
 
 # The event names only: rooms.app_settings imports no models, so this is safe here.
-from rooms.app_settings import WEBHOOK_EVENTS
+from webhooks.app_settings import WEBHOOK_EVENTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -77,10 +77,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 MIDDLEWARE = [
-    "rooms.deprecated_paths.DeprecatedPathsMiddleware",
+    "rooms.api.deprecated_paths.DeprecatedPathsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that may refuse a request with an HTML page (CSRF, body limits).
-    "rooms.json_errors.JsonErrorsMiddleware",
+    "rooms.api.json_errors.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

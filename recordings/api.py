@@ -20,16 +20,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.views.decorators.csrf import csrf_exempt
 
 from recordings import files, service
+from recordings.app_settings import app_settings
 from recordings.models import Recording
 from recordings.properties import InvalidProperties
 from recordings.runtime import runtime
 from recordings.service import RecordingRefused
-from rooms import bounded_json
 from rooms.api.auth import check_secret
 from rooms.api.auth_throttle import TooManyFailures
 from rooms.api.errors import error_body
 from rooms.api.parsers import MAX_BODY_BYTES
-from rooms.app_settings import app_settings
+from rooms.internal import bounded_json
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -54,14 +54,19 @@ def _unauthorized(request: HttpRequest) -> HttpResponse | None:
     return response
 
 
-def _guard(request: HttpRequest, methods: tuple[str, ...]) -> HttpResponse | None:
+def guard_secret(request: HttpRequest, methods: tuple[str, ...]) -> HttpResponse | None:
+    """The answer for a preflight, a wrong method or a wrong secret; None to go on."""
     if request.method == "OPTIONS":
         return HttpResponse(status=200)  # the CORS middleware answers the preflight's headers
     if request.method not in methods:
         response = _error(request, 405, f"Method {request.method} is not allowed here")
         response["Allow"] = ", ".join(methods)
         return response
-    refused = _unauthorized(request)
+    return _unauthorized(request)
+
+
+def _guard(request: HttpRequest, methods: tuple[str, ...]) -> HttpResponse | None:
+    refused = guard_secret(request, methods)
     if refused is not None:
         return refused
     if not app_settings.RECORDING:

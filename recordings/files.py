@@ -14,8 +14,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from recordings.app_settings import app_settings
 from recordings.models import Recording
-from rooms.app_settings import app_settings
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from channels.db import database_sync_to_async
 from django.http import HttpRequest, JsonResponse
 
 from recordings import service
+from recordings.app_settings import app_settings as recording_settings
 from recordings.properties import InvalidProperties
 from recordings.runtime import runtime
 from recordings.service import RecordingRefused
-from rooms import room_names, services
-from rooms.app_settings import app_settings
+from rooms import services
+from rooms.internal import room_names
 from rooms.models import Room
 
 ACTIONS = ("start", "stop")
@@ -60,7 +61,7 @@ async def room_recording(request: HttpRequest, name: str) -> JsonResponse:
     action = _action_of(request)
     if action is None:
         return _refuse(400, 'Say {"action": "start"} or {"action": "stop"}.')
-    if not app_settings.RECORDING:
+    if not recording_settings.RECORDING:
         return _refuse(501, "Recording is turned off on this server.")
     try:
         if action == "start":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from recordings.app_settings import app_settings
 from recordings.models import Recording
 from rooms.models import Room
 
@@ -34,12 +35,17 @@ class RecordingsState:
         return Recording.objects.filter(room=room, status__in=Recording.ACTIVE).exists()
 
     def control_url(self, room_name: str) -> str | None:
-        # A host site that does not route the button (recordings.urls.page_urlpatterns)
-        # shows none.
+        # No button while recording is off, nor on a host site that does not route it
+        # (recordings.urls.page_urlpatterns).
+        if not app_settings.RECORDING:
+            return None
         try:
             return reverse("room-recording", args=[room_name])
         except NoReverseMatch:
             return None
+
+    def notified_roles(self) -> list[str]:
+        return app_settings.NOTIFIED_ROLES
 
 
 state = RecordingsState()

@@ -35,12 +35,12 @@ from media.recording.recorders import (
     RecordingFailed,
 )
 from recordings import service
+from recordings.app_settings import app_settings
 from recordings.models import Recording
 from recordings.properties import RecordingProperties, parse
 from recordings.service import Plan, RecordingRefused
 from rooms import services
 from rooms.addresses import group_name
-from rooms.app_settings import app_settings
 from rooms.live.media import LocalMediaHome, media_home
 from rooms.participation import Seat
 from rooms.reasons import Reason

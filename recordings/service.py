@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from recordings import files
 from recordings import history as recording_history
+from recordings.app_settings import app_settings
 from recordings.models import Recording
 from recordings.properties import RecordingProperties
 from rooms import events
-from rooms.app_settings import app_settings
+from rooms.app_settings import app_settings as rooms_settings
 from rooms.models import Connection, Room, Stream
 from rooms.reasons import Reason
 
@@ -115,7 +116,9 @@ def mark_started(recording_id: str) -> None:
     recording.status = Recording.Status.STARTED
     recording.save(update_fields=["status"])
     recording_history.recording_status_changed(recording)
-    events.recording_started(recording.room, recording.recording_id, recording.name)
+    events.recording_started(
+        recording.room, recording.recording_id, recording.name, app_settings.NOTIFIED_ROLES
+    )
 
 
 @transaction.atomic
@@ -152,7 +155,11 @@ def mark_finished(
     recording_history.recording_status_changed(recording, recording.reason)
     if announce:
         events.recording_stopped(
-            recording.room, recording.recording_id, recording.name, recording.reason
+            recording.room,
+            recording.recording_id,
+            recording.name,
+            recording.reason,
+            app_settings.NOTIFIED_ROLES,
         )
 
 
@@ -226,7 +233,7 @@ def json_of(recording: Recording) -> dict[str, Any]:
 
 def file_url(recording: Recording) -> str:
     name = recording.file_name or f"{recording.name}.{recording.extension}"
-    return f"{app_settings.PUBLICURL}/openvidu/recordings/{recording.recording_id}/{name}"
+    return f"{rooms_settings.PUBLICURL}/openvidu/recordings/{recording.recording_id}/{name}"
 
 
 def describe_publisher(connection_id: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from recordings import api, page_controls
+from recordings import api, config, page_controls
 
 # Under /openvidu/api/ (no trailing slashes, as OpenVidu's clients call them).
 api_urlpatterns = [
@@ -10,6 +10,7 @@ api_urlpatterns = [
     path("recordings/stop/<str:recording_id>", api.stop, name="recording-stop"),
     path("recordings/<str:recording_id>", api.detail, name="recording"),
     path("recordings", api.listing, name="recordings"),
+    path("config/openvidu-recording-path", config.recording_path, name="config-recording-path"),
 ]
 
 # Under /openvidu/: the files, as OpenVidu serves them.

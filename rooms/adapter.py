@@ -6,7 +6,7 @@ settings:
     ROOMS = {"ADAPTER": "myproject.rooms_adapter.MyRoomsAdapter"}
 
 Every method takes the request first, so a decision can rest on the user, the session
-or anything else the request carries. `rooms.page_decisions` asks these questions for
+or anything else the request carries. `rooms.pages.decisions` asks these questions for
 the room pages and checks each answer before anything is stored.
 
 Only the people-facing pages (the home page's form, /rooms/<name>/ and its token

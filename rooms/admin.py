@@ -14,8 +14,9 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from rooms import services, timeline
+from rooms import services
 from rooms.admin_mixins import KeptRows, NoAdding, ReadOnly
+from rooms.history import timeline
 from rooms.models import Connection, Room, RoomEvent, Stream, Subscription
 
 # The room page shows at most this many events of its timeline; the history list

@@ -9,4 +9,5 @@ class RoomsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from rooms import adapter_checks, checks  # noqa: F401 - register the system checks
+        from rooms import checks  # noqa: F401 - register the system checks
+        from rooms.internal import adapter_checks  # noqa: F401 - register the system checks

@@ -81,6 +81,8 @@ class RecordingStarted(TypedDict):
     type: Literal["rooms.recording_started"]
     recording_id: str
     name: str
+    # The roles told of it (the recordings app's OPENVIDU_RECORDING_NOTIFICATION).
+    roles: list[str]
 
 
 class RecordingStopped(TypedDict):
@@ -88,6 +90,7 @@ class RecordingStopped(TypedDict):
     recording_id: str
     name: str
     reason: str
+    roles: list[str]
 
 
 LiveEvent = (
@@ -250,16 +253,25 @@ def signal(
     )
 
 
-def recording_started(room: Room, recording_id: str, name: str) -> None:
+def recording_started(room: Room, recording_id: str, name: str, roles: list[str]) -> None:
     _send_after_commit(
-        room, RecordingStarted(type="rooms.recording_started", recording_id=recording_id, name=name)
+        room,
+        RecordingStarted(
+            type="rooms.recording_started", recording_id=recording_id, name=name, roles=roles
+        ),
     )
 
 
-def recording_stopped(room: Room, recording_id: str, name: str, reason: str) -> None:
+def recording_stopped(
+    room: Room, recording_id: str, name: str, reason: str, roles: list[str]
+) -> None:
     _send_after_commit(
         room,
         RecordingStopped(
-            type="rooms.recording_stopped", recording_id=recording_id, name=name, reason=reason
+            type="rooms.recording_stopped",
+            recording_id=recording_id,
+            name=name,
+            reason=reason,
+            roles=roles,
         ),
     )

@@ -8,6 +8,8 @@ The rooms app works alone (with `media`). An app that adds to rooms, such as
   room being recorded is not closed when its last participant leaves (the recording's
   own autostop ends it, as in OpenVidu). Without one, no room is ever recorded.
 - `add_keeps_open(predicate)`: anything else that keeps a room open once it is empty.
+- `add_config(section)`: entries of `GET /openvidu/api/config` the app owns (its
+  `OPENVIDU_*` settings); without one, the rooms app reports the feature off.
 
 Every hook is called inside the caller's transaction and must not fail.
 """
@@ -15,7 +17,7 @@ Every hook is called inside the caller's transaction and must not fail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
@@ -37,6 +39,10 @@ class RecordingState(Protocol):
         """Where the room page's Start/Stop button posts; None for no button."""
         ...
 
+    def notified_roles(self) -> list[str]:
+        """The roles told of recordings (`joinRoom`'s recordingId, recordingStarted)."""
+        ...
+
 
 class NoRecordings:
     """The state of a site without the recordings app."""
@@ -53,9 +59,13 @@ class NoRecordings:
     def control_url(self, room_name: str) -> str | None:
         return None
 
+    def notified_roles(self) -> list[str]:
+        return []
+
 
 _recording_state: RecordingState = NoRecordings()
 _keeps_open: list[Callable[[Room], bool]] = []
+_config_sections: list[Callable[[], dict[str, Any]]] = []
 
 
 def set_recording_state(state: RecordingState) -> None:
@@ -70,6 +80,15 @@ def recording_state() -> RecordingState:
 def add_keeps_open(predicate: Callable[[Room], bool]) -> None:
     if predicate not in _keeps_open:
         _keeps_open.append(predicate)
+
+
+def add_config(section: Callable[[], dict[str, Any]]) -> None:
+    if section not in _config_sections:
+        _config_sections.append(section)
+
+
+def config_sections() -> tuple[Callable[[], dict[str, Any]], ...]:
+    return tuple(_config_sections)
 
 
 def kept_open(room: Room) -> bool:

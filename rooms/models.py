@@ -60,7 +60,7 @@ class Room(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=64, blank=True, default="")
-    # The room pages (rooms/pages.py) hand out tokens by room name only for rooms made
+    # The room pages (rooms/pages/views.py) hand out tokens by room name only for rooms made
     # there: a room an application made through the REST API stays reachable only with
     # the tokens that application hands out.
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.API)

@@ -1,15 +1,10 @@
-"""URLs of the room pages; openvidu_site.urls includes them at the site's root."""
+"""The room pages' URLs, at the path a host site includes: `include("rooms.page_urls")`.
+
+The pages live in `rooms.pages`; this module keeps the documented include path stable.
+"""
 
 from __future__ import annotations
 
-from django.urls import path
+from rooms.pages.urls import urlpatterns
 
-from rooms import page_tokens, pages
-
-urlpatterns = [
-    path("", pages.home, name="home"),
-    path("rooms/", pages.open_room, name="open-room"),
-    path("rooms/<str:name>/", pages.room, name="room"),
-    path("rooms/<str:name>/token", page_tokens.room_token, name="room-token"),
-    path("join", pages.join_invitation, name="join"),
-]
+__all__ = ["urlpatterns"]

@@ -13,8 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import addresses, events, history, hooks, identifiers, nodes, seat_data, services
-from rooms.lock_order import lock_room, retrying
+from rooms import addresses, events, history, hooks, nodes, seat_data, services
+from rooms.internal import identifiers
+from rooms.internal.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 from rooms.reasons import Reason
 

@@ -5,7 +5,7 @@ when both parts are set, otherwise the one part that is set, or "". The client's
 whatever a browser sent, so pages trust only the server's part, which they find after the
 last "%/%". Three rules make that split safe:
 
-- page seats always carry server data (`page_decisions` refuses an adapter's empty
+- page seats always carry server data (`rooms.pages.decisions` refuses an adapter's empty
   server data) and the page client always sends client data, so a page seat's
   metadata always has the separator;
 - the server's part never contains a "%": the JSON written here escapes it as

@@ -15,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from rooms import events, history, hooks, identifiers
+from rooms import events, history, hooks
 from rooms.app_settings import app_settings
-from rooms.lock_order import lock_room, retrying
+from rooms.internal import identifiers
+from rooms.internal.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
 from rooms.reasons import Reason
 
@@ -297,7 +298,7 @@ def unpublish_stream(stream: Stream, reason: str = Reason.FORCE_UNPUBLISH_BY_SER
     return True
 
 
-# The room pages (rooms/pages.py): rooms people open by name, and their seats.
+# The room pages (rooms/pages/views.py): rooms people open by name, and their seats.
 
 
 class RoomNotFound(RoomError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,8 +13,10 @@ import pytest
 from channels.layers import channel_layers
 from rest_framework.test import APIClient
 
-from rooms import identifiers, services
+from rooms import services
+from rooms.internal import identifiers
 from rooms.models import Connection, Room, Stream, Subscription
+from tests.live_server import attach_log
 
 # The signaling fixtures (rpc_clients, invite) serve more than tests/signaling.
 pytest_plugins = ["tests.signaling_fixtures"]
@@ -45,6 +47,16 @@ def _services_skip_reason() -> str | None:
 
 
 PRIVATE_NETWORK = os.environ.get("ROOMS_PRIVATE_NETWORK") == "1"
+
+
+# A failed test that used a live server gets the server's log in its report.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    attach_log(item, report)
+    return report
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

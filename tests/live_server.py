@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +106,10 @@ class LiveServer:
     _log: IO[bytes] = field(repr=False)
     killed: bool = False
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
     def kill(self) -> None:
         """Stop the server as a crash or an out-of-memory kill would: SIGKILL, no cleanup."""
         self.killed = True
@@ -128,7 +132,8 @@ def _listening_socket(port: int = 0) -> socket.socket:
     # A server started again on its predecessor's port must not wait for TIME_WAIT.
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
-    listener.listen(128)
+    # Room for a benchmark's burst of sockets.
+    listener.listen(512)
     return listener
 
 
@@ -211,12 +216,14 @@ def live_server(
     startup_timeout: float = 30,
     stop_timeout: float = 10,
     port: int = 0,
+    command_prefix: Sequence[str] = (),
 ) -> Iterator[LiveServer]:
     """Serve the site on http://127.0.0.1:<free port> until the block ends.
 
     `database` is a DATABASE_URL (see `database_url`). The server is stopped on every
     way out of the block, and a server that stopped on its own (not by `kill`) fails
     the block with its log. `port` serves on a given port: a restart on the same one.
+    `command_prefix` runs Daphne under another command (the benchmark's `taskset`).
     """
     listener = _listening_socket(port)
     port = listener.getsockname()[1]
@@ -224,6 +231,7 @@ def live_server(
         port=port, database=database, secret=secret, debug=debug, extra=extra_env or {}
     )
     command = [
+        *command_prefix,
         sys.executable,
         "-m",
         "daphne",

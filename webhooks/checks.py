@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-from rooms.app_settings import app_settings
+from webhooks.app_settings import app_settings
 
 
 @checks.register(checks.Tags.compatibility)

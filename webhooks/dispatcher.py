@@ -16,8 +16,9 @@ import httpx
 from django.db import connections
 from django.utils import timezone
 
-from rooms.app_settings import app_settings
+from rooms.app_settings import app_settings as rooms_settings
 from webhooks import outbox, signing
+from webhooks.app_settings import app_settings
 from webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ def post(client: httpx.Client, delivery: WebhookDelivery) -> None:
     headers.update(dict(app_settings.WEBHOOK_HEADERS))
     headers.update(
         {
-            signing.HEADER: signing.sign(body, app_settings.SECRET),
+            signing.HEADER: signing.sign(body, rooms_settings.SECRET),
             "X-Rooms-Delivery": str(delivery.delivery_id),
             "X-Rooms-Event": delivery.event_name,
             "X-Rooms-Attempt": str(delivery.attempts),

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from rooms.app_settings import app_settings
 from rooms.models import RoomEvent
+from webhooks.app_settings import app_settings
 from webhooks.models import WebhookDelivery
 
 

@@ -8,7 +8,7 @@ from typing import IO, Any
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from rooms import bounded_json
+from rooms.internal import bounded_json
 
 # No OpenVidu body comes near this; a larger one is a mistake or an attack.
 MAX_BODY_BYTES = 256 * 1024

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from rest_framework import serializers
 
-from rooms import ice_servers
+from media import ice_servers
 from rooms.api.fields import (
     EnumField,
     StrictBooleanField,

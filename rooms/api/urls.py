@@ -40,11 +40,6 @@ urlpatterns = [
         name="config-recording",
     ),
     path(
-        "config/openvidu-recording-path",
-        views.RecordingPathView.as_view(),
-        name="config-recording-path",
-    ),
-    path(
         "config/openvidu-cdr",
         views.ConfigValueView.as_view(key="OPENVIDU_CDR"),
         name="config-cdr",

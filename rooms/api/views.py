@@ -295,20 +295,6 @@ class ConfigView(APIView):
         return Response(server_config())
 
 
-class RecordingPathView(APIView):
-    """Where recordings are written, whether recording is on or not (as OpenVidu)."""
-
-    @extend_schema(
-        summary="The folder recordings are written to",
-        responses={
-            200: OpenApiResponse(OpenApiTypes.STR, description="the folder, with a trailing slash"),
-            **errors(),
-        },
-    )
-    def get(self, request: Request) -> Response:
-        return Response(recording_path())
-
-
 class ConfigValueView(APIView):
     """One value of the configuration, as a bare JSON value (OpenVidu's sub-routes)."""
 
@@ -336,7 +322,7 @@ def public_url(request: HttpRequest) -> HttpResponse:
 def server_config() -> dict[str, Any]:
     """The keys OpenVidu 2.32 CE reports, with this server's values."""
     parts = urlsplit(app_settings.PUBLICURL)
-    return {
+    config: dict[str, Any] = {
         "VERSION": OPENVIDU_VERSION,
         "DOMAIN_OR_PUBLIC_IP": parts.hostname,
         "HTTPS_PORT": parts.port or (443 if parts.scheme == "https" else 80),
@@ -351,46 +337,13 @@ def server_config() -> dict[str, Any]:
         "OPENVIDU_WEBRTC_SIMULCAST": False,
         "OPENVIDU_SESSIONS_GARBAGE_INTERVAL": 900,
         "OPENVIDU_SESSIONS_GARBAGE_THRESHOLD": 3600,
-        "OPENVIDU_RECORDING": app_settings.RECORDING,
-        **(
-            {
-                "OPENVIDU_RECORDING_VERSION": OPENVIDU_VERSION,
-                "OPENVIDU_RECORDING_PATH": recording_path(),
-                "OPENVIDU_RECORDING_PUBLIC_ACCESS": app_settings.RECORDING_PUBLIC_ACCESS,
-                "OPENVIDU_RECORDING_NOTIFICATION": app_settings.RECORDING_NOTIFICATION,
-                "OPENVIDU_RECORDING_CUSTOM_LAYOUT": _as_folder(
-                    app_settings.RECORDING_CUSTOM_LAYOUT
-                ),
-                "OPENVIDU_RECORDING_AUTOSTOP_TIMEOUT": app_settings.RECORDING_AUTOSTOP_TIMEOUT,
-            }
-            if app_settings.RECORDING
-            else {}
-        ),
-        "OPENVIDU_WEBHOOK": app_settings.WEBHOOK,
-        **(
-            {
-                "OPENVIDU_WEBHOOK_ENDPOINT": app_settings.WEBHOOK_ENDPOINT,
-                # openvidu-server writes each header back as "Name: value".
-                "OPENVIDU_WEBHOOK_HEADERS": [
-                    f"{name}: {value}" for name, value in app_settings.WEBHOOK_HEADERS
-                ],
-                # In the order configured, as openvidu-server keeps them.
-                "OPENVIDU_WEBHOOK_EVENTS": list(app_settings.WEBHOOK_EVENT_LIST),
-            }
-            if app_settings.WEBHOOK
-            else {}
-        ),
+        # Off unless an optional app (recordings, webhooks) reports its own entries.
+        "OPENVIDU_RECORDING": False,
+        "OPENVIDU_WEBHOOK": False,
     }
-
-
-def _as_folder(path: object) -> str:
-    """openvidu-server reports folders with a trailing slash."""
-    text = str(path)
-    return text if text.endswith("/") else text + "/"
-
-
-def recording_path() -> str:
-    return _as_folder(app_settings.RECORDING_PATH)
+    for section in hooks.config_sections():
+        config.update(section())
+    return config
 
 
 # Browsers open this page to accept a self-signed certificate, then go back to the app.

@@ -21,8 +21,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from media import ice
-from rooms import events, participation, services
-from rooms.app_settings import app_settings
+from rooms import events, hooks, participation, services
 from rooms.live import seats
 from rooms.live.media import MediaError
 from rooms.models import Stream
@@ -51,14 +50,6 @@ _STREAM_PROPERTIES = {
     "audioActive": "audio_active",
     "videoActive": "video_active",
     "videoDimensions": "video_dimensions",
-}
-
-# OPENVIDU_RECORDING_NOTIFICATION: which roles hear of recordings starting and stopping.
-RECORDING_NOTIFICATION_ROLES = {
-    "none": (),
-    "moderator": ("MODERATOR",),
-    "publisher_moderator": ("PUBLISHER", "MODERATOR"),
-    "all": ("SUBSCRIBER", "PUBLISHER", "MODERATOR"),
 }
 
 Handler = Callable[["OpenViduConsumer", Params], Awaitable[Any]]
@@ -318,23 +309,21 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             },
         )
 
-    def _told_of_recordings(self) -> bool:
-        seat = self.seat
-        return (
-            seat is not None
-            and seat.role in RECORDING_NOTIFICATION_ROLES[app_settings.RECORDING_NOTIFICATION]
-        )
+    def _told_of_recordings(self, roles: list[str]) -> bool:
+        """Whether this seat's role is one the recording's event names (the recordings
+        app's OPENVIDU_RECORDING_NOTIFICATION)."""
+        return self.seat is not None and self.seat.role in roles
 
     @receives(events.RecordingStarted)
     async def rooms_recording_started(self, event: events.RecordingStarted) -> None:
-        if self._told_of_recordings():
+        if self._told_of_recordings(event["roles"]):
             await self.notify(
                 "recordingStarted", {"id": event["recording_id"], "name": event["name"]}
             )
 
     @receives(events.RecordingStopped)
     async def rooms_recording_stopped(self, event: events.RecordingStopped) -> None:
-        if self._told_of_recordings():
+        if self._told_of_recordings(event["roles"]):
             await self.notify(
                 "recordingStopped",
                 {"id": event["recording_id"], "name": event["name"], "reason": event["reason"]},
@@ -467,7 +456,8 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
         raise RpcError(code, str(failure)) from None
     consumer.rpc.seat = seat
     result = wire.join_result(seat, peers, seat.custom_ice_servers or ice.browser_ice_servers())
-    if seat.recording is not None and consumer._told_of_recordings():
+    told = hooks.recording_state().notified_roles()
+    if seat.recording is not None and consumer._told_of_recordings(told):
         result["recordingId"], result["recordingName"] = seat.recording
     return result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rooms import bounded_json
+from rooms.internal import bounded_json
 
 # A frame carries at most an SDP offer (a few KiB) or a signal; anything past this is
 # refused before it is parsed.

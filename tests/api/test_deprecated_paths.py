@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from rooms.deprecated_paths import new_path
+from rooms.api.deprecated_paths import new_path
 
 pytestmark = pytest.mark.django_db
 

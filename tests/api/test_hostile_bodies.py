@@ -10,7 +10,7 @@ from django.test import Client
 
 from rooms import services
 from rooms.api import requests as bodies
-from rooms.bounded_json import MAX_DEPTH
+from rooms.internal.bounded_json import MAX_DEPTH
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import http.server
 import secrets
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from tests.browser import MEDIA_ENVIRONMENT
-from tests.live_server import LiveServer, attach_log, database_url, live_server
+from tests.live_server import LiveServer, database_url, live_server
 
 HERE = Path(__file__).resolve().parent
 BUNDLE = HERE / "node_modules/openvidu-browser/static/js/openvidu-browser-2.32.2.min.js"
@@ -39,15 +39,6 @@ def daphne_server(transactional_db: None) -> Iterator[LiveServer]:
 @pytest.fixture
 def live_server_url(daphne_server: LiveServer) -> str:
     return daphne_server.url
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
-    attach_log(item, report)
-    return report
 
 
 @pytest.fixture

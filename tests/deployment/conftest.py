@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
 
 from tests.browser import MEDIA_ENVIRONMENT
-from tests.live_server import LiveServer, attach_log, database_url, live_server
+from tests.live_server import LiveServer, database_url, live_server
 
 
 @pytest.fixture
@@ -21,12 +21,3 @@ def production_server(transactional_db: None) -> Iterator[LiveServer]:
         extra_env={"SECRET_KEY": secrets.token_urlsafe(50), **MEDIA_ENVIRONMENT},
     ) as server:
         yield server
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
-    attach_log(item, report)
-    return report

@@ -79,6 +79,6 @@ def test_a_public_url_from_the_environment_stays(tmp_path):
     ("host", "url"), [("127.0.0.1", "http://127.0.0.1:9"), ("::1", "http://[::1]:9")]
 )
 def test_local_urls_bracket_ipv6(host, url):
-    from openvidu_site.addresses import local_url
+    from rooms.internal.local_urls import local_url
 
     assert local_url(host, 9) == url

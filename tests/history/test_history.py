@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from rooms import services, signals, timeline
+from rooms import services, signals
+from rooms.history import timeline
 from rooms.models import RoomEvent
 
 

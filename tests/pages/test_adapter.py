@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from rooms import adapter_checks, services
+from rooms import services
 from rooms.adapter import AdapterError, RoomsAdapter, get_adapter
+from rooms.internal import adapter_checks
 from rooms.models import Connection, Room
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rooms import identifiers, room_names
+from rooms.internal import identifiers, room_names
 
 
 @pytest.mark.parametrize(

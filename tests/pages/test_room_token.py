@@ -9,7 +9,7 @@ from django.test import Client
 
 from rooms import services
 from rooms.models import Connection, Room
-from rooms.page_tokens import SESSION_SEATS
+from rooms.pages.tokens import SESSION_SEATS
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from media import app_settings as media_settings
+from recordings.app_settings import app_settings as recording_settings
 from rooms.app_settings import app_settings
 
 LEFT_OUT = (
@@ -34,11 +35,11 @@ def test_the_defaults_when_left_out():
         assert app_settings.SECRET == app_settings.DEVELOPMENT_SECRET == "MY_SECRET"
         assert app_settings.INSECURE_SECRET_KEY is None
         assert app_settings.PUBLICURL == "http://localhost:8000"
-        assert app_settings.RECORDING is False
-        assert Path("/opt/openvidu/recordings") == app_settings.RECORDING_PATH
-        assert app_settings.RECORDING_PUBLIC_ACCESS is False
-        assert app_settings.RECORDING_AUTOSTOP_TIMEOUT == 120
-        assert app_settings.RECORDING_NOTIFICATION == "publisher_moderator"
+        assert recording_settings.RECORDING is False
+        assert Path("/opt/openvidu/recordings") == recording_settings.RECORDING_PATH
+        assert recording_settings.RECORDING_PUBLIC_ACCESS is False
+        assert recording_settings.RECORDING_AUTOSTOP_TIMEOUT == 120
+        assert recording_settings.RECORDING_NOTIFICATION == "publisher_moderator"
         assert media_settings.get("MEDIA_ICE_SERVERS") == []
         assert media_settings.get("MEDIA_HOST_ADDRESSES") == []
         assert media_settings.get("MEDIA_FORWARDING") == "passthrough"
@@ -48,7 +49,7 @@ def test_the_defaults_when_left_out():
 def test_the_site_values_when_set():
     assert app_settings.SECRET == settings.OPENVIDU_SECRET
     assert app_settings.PUBLICURL == settings.OPENVIDU_PUBLICURL
-    assert Path(settings.OPENVIDU_RECORDING_PATH) == app_settings.RECORDING_PATH
+    assert Path(settings.OPENVIDU_RECORDING_PATH) == recording_settings.RECORDING_PATH
 
 
 def test_the_serve_defaults_when_left_out():

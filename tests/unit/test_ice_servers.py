@@ -8,7 +8,7 @@ import hmac
 
 import pytest
 
-from rooms import ice_servers
+from media import ice_servers
 
 
 @pytest.mark.parametrize(

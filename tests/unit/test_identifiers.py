@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rooms import identifiers
+from rooms.internal import identifiers
 
 
 def test_ids_have_openvidus_shapes():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import OperationalError, transaction
 
-from rooms import lock_order
+from rooms.internal import lock_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,8 @@ from daphne.cli import CommandLineInterface
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from openvidu_site.addresses import default_allowed_hosts, local_url
 from rooms.app_settings import app_settings
+from rooms.internal.local_urls import default_allowed_hosts, local_url
 
 
 def follow_address(host: str, port: int) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rooms.app_settings import app_settings
 from webhooks import dispatcher
+from webhooks.app_settings import app_settings
 
 
 class Command(BaseCommand):

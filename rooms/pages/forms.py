@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from rooms import room_names, seat_data
+from rooms import seat_data
+from rooms.internal import room_names
 
 
 class RoomNameForm(forms.Form):

@@ -1,7 +1,7 @@
 """The people-facing pages: the home page, a room's page, and invitation links.
 
 A room is opened by name from the home page and lives at /rooms/<name>/. The page asks
-`rooms.page_tokens` for a seat when the person presses Join. An application that made
+`rooms.pages.tokens` for a seat when the person presses Join. An application that made
 its room through the REST API sends people to /join?token=<its token> instead.
 
 Who may create and join page rooms is the adapter's decision (rooms.adapter); an
@@ -20,10 +20,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from rooms import hooks, page_decisions, room_names, seat_data, services
-from rooms.app_settings import app_settings
+from rooms import hooks, seat_data, services
+from rooms.internal import room_names
 from rooms.models import Connection, Room
-from rooms.page_forms import RoomNameForm
+from rooms.pages import decisions
+from rooms.pages.forms import RoomNameForm
 from rooms.reasons import Reason
 
 # How many of their rooms the home page lists for a logged-in user.
@@ -84,7 +85,7 @@ def open_room(request: HttpRequest) -> HttpResponse:
     name: str = form.cleaned_data["name"]
     latest = services.latest_room(name)
     if latest is None:
-        if not page_decisions.may_create(request, name):
+        if not decisions.may_create(request, name):
             return _refuse_creation(request, name)
         owner = request.user if request.user.is_authenticated else None
         # Privacy needs someone to log in as: an anonymous creator's room is public.
@@ -146,7 +147,7 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
             {
                 "name": name,
                 "form": RoomNameForm(initial={"name": name}),
-                "can_create": page_decisions.may_create(request, name),
+                "can_create": decisions.may_create(request, name),
                 "login_url": redirect_to_login(request.get_full_path())["Location"],
             },
             status=404,
@@ -158,7 +159,7 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
             "Join it with the invitation link that application gave you.",
             404,
         )
-    if not page_decisions.may_join(request, latest):
+    if not decisions.may_join(request, latest):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return _error(
@@ -176,9 +177,7 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
         tokenUrl=reverse("room-token", args=[name]),
         isOwner=is_owner,
         # The owner's Start/Stop recording button; everyone sees whether it records.
-        recordingUrl=hooks.recording_state().control_url(name)
-        if is_owner and app_settings.RECORDING
-        else None,
+        recordingUrl=hooks.recording_state().control_url(name) if is_owner else None,
     )
     return render(
         request,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rooms import identifiers
+from rooms.internal import identifiers
 
 # Short enough to read in a link; well within the 100 characters an id may have.
 MAX_LENGTH = 60

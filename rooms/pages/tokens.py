@@ -20,9 +20,11 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rooms import page_decisions, room_names, seat_data, services
+from rooms import seat_data, services
+from rooms.internal import room_names
 from rooms.models import Connection, Room
-from rooms.page_forms import SeatRequestForm
+from rooms.pages import decisions
+from rooms.pages.forms import SeatRequestForm
 
 # The seats this browser was given, newest last: proof that a screen share is its own.
 SESSION_SEATS = "rooms.seats"
@@ -81,7 +83,7 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
         latest is not None
         and latest.closed_at is not None
         and latest.origin == Room.Origin.PAGES
-        and not page_decisions.may_join(request, latest)
+        and not decisions.may_join(request, latest)
     ):
         return _refuse_seat(latest, user is not None)
     # A room can close between finding it and seating someone (its last participant
@@ -95,7 +97,7 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
             return _refuse(
                 404, "This room belongs to an application: join it with that application's link."
             )
-        if not page_decisions.may_join(request, room):
+        if not decisions.may_join(request, room):
             return _refuse_seat(room, user is not None)
         if form.cleaned_data["kind"] == SeatRequestForm.KIND_SCREEN:
             camera = _camera_seat(request, room, form.cleaned_data["screen_of"])
@@ -105,7 +107,7 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
             role: str = Connection.Role.PUBLISHER
             data = seat_data.server_data(display_name, screen_of=camera.connection_id)
         else:
-            seat = page_decisions.camera_seat(request, room, form.cleaned_data["name"])
+            seat = decisions.camera_seat(request, room, form.cleaned_data["name"])
             display_name, role, data = seat.display_name, seat.role, seat.server_data
         try:
             connection = services.create_connection(

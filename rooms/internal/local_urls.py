@@ -1,7 +1,8 @@
 """Where the site is served and reached: the defaults that follow HOST and PORT.
 
-The settings use them at start, and `manage.py serve --host/--port` again for the
-address it was given, so tokens name the port the server really listens on.
+The bundled site's settings use them at start, and `manage.py serve --host/--port`
+again for the address it was given, so tokens name the port the server really listens
+on. They live in the app, beside the command, so the command needs no site package.
 """
 
 from __future__ import annotations

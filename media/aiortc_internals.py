@@ -17,6 +17,7 @@ from typing import Any
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.codecs import is_rtx
 from aiortc.jitterbuffer import JitterBuffer, JitterFrame
+from aiortc.rtcdtlstransport import State as DtlsState
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpSendParameters
 from aiortc.rtp import HeaderExtensions, HeaderExtensionsMap, RtcpSrPacket, RtpPacket, unwrap_rtx
 
@@ -209,6 +210,8 @@ class SenderView:
         self.rtx_payload_type: int | None = None
         self.mid: str | None = None
         self.extension_ids = HeaderExtensions()
+        self._pair: Any = None
+        self._address: tuple[str, int] = ("", 0)
         original = sender.send
 
         async def send(parameters: RTCRtpSendParameters) -> None:
@@ -230,8 +233,52 @@ class SenderView:
         self.ready = True
 
     def send_rtp(self, data: bytes) -> Awaitable[None]:
-        """SRTP-protect `data` for this subscriber and send it (RTP or RTCP)."""
+        """SRTP-protect `data` for this subscriber and send it (RTP or RTCP), aiortc's way."""
         return self.sender.transport._send_rtp(data)
+
+    def connected(self) -> bool:
+        return self.ready and self.sender.transport._state is DtlsState.CONNECTED
+
+    def _route(self) -> tuple[Any, Any, tuple[str, int]] | None:
+        """(SRTP session, socket transport, address) of the subscriber, or None.
+
+        The chain aiortc and aioice take for each packet (RTCDtlsTransport._send_rtp ->
+        RTCIceTransport._send -> Connection.sendto -> the nominated pair's protocol),
+        looked up once: `_nominated[1]` is the RTP component's pair, and its
+        `remote_addr` parses the address again each time it is read.
+        """
+        dtls = self.sender.transport
+        if dtls._state is not DtlsState.CONNECTED:
+            return None
+        pair = dtls.transport._connection._nominated.get(1)
+        if pair is None:
+            return None
+        if pair is not self._pair:
+            self._pair = pair
+            self._address = pair.remote_addr
+        return dtls._tx_srtp, pair.protocol.transport, self._address
+
+    def pending_bytes(self) -> int:
+        """Bytes waiting in the subscriber's socket transport (asyncio keeps what the
+        kernel refused, EAGAIN, in a buffer of its own): where a subscriber too slow
+        for us shows first."""
+        route = self._route()
+        if route is None:
+            return 0
+        size = getattr(route[1], "get_write_buffer_size", None)
+        return int(size()) if size is not None else 0
+
+    def send_now(self, data: bytes) -> bool:
+        """Protect and send an RTP packet now, without a coroutine; False if not connected.
+
+        The same steps as `send_rtp`, minus the DTLS transport's byte counters.
+        """
+        route = self._route()
+        if route is None:
+            return False
+        session, transport, address = route
+        transport.sendto(session.protect(data), address)
+        return True
 
     def report_counts(self, packets: int, octets: int) -> None:
         setattr(self.sender, _SENDER_REPORT_FIELDS["packets"], packets)
@@ -253,20 +300,3 @@ def on_nack(sender: RTCRtpSender, callback: Callable[[int], Coroutine[Any, Any, 
     number, from a history of what it packetized itself; a forwarding sender has none.
     """
     sender._retransmit = callback  # type: ignore[method-assign,assignment]
-
-
-def pending_send_bytes(sender: RTCRtpSender) -> int:
-    """Bytes waiting in the socket transport under a sender's nominated ICE pair.
-
-    asyncio's datagram transport keeps what the kernel refused (EAGAIN) in a buffer
-    of its own, without bound; that is where a subscriber too slow for us shows first.
-    The chain is RTCDtlsTransport -> RTCIceTransport._connection (aioice) ->
-    `_nominated[1]` (the RTP component's pair) -> its protocol's transport.
-    """
-    connection = sender.transport.transport._connection
-    pair = connection._nominated.get(1)
-    transport = getattr(getattr(pair, "protocol", None), "transport", None)
-    if transport is None or not hasattr(transport, "get_write_buffer_size"):
-        return 0
-    size: int = transport.get_write_buffer_size()
-    return size

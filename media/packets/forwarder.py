@@ -87,7 +87,7 @@ class PacketSubscriber:
         self._rtx_seq = 0
 
     def ready(self) -> bool:
-        return self.view.ready and self.view.sender.transport.state == "connected"
+        return self.view.connected()
 
     def accept(self, seq: int, ts: int, keyframe: bool, now: float) -> tuple[int, int] | None:
         """This subscriber's (seq, ts) for a packet, or None when it is not to be sent."""
@@ -105,7 +105,7 @@ class PacketSubscriber:
         return rewriter.map(seq, ts, now)
 
     def congested(self) -> bool:
-        return aiortc_internals.pending_send_bytes(self.view.sender) > SEND_BUFFER_LIMIT
+        return self.view.pending_bytes() > SEND_BUFFER_LIMIT
 
     def fall_behind(self) -> None:
         """Too slow: skip to the next keyframe (packets until then are dropped)."""
@@ -227,7 +227,6 @@ class PacketForwarder:
             return None
         keyframe = video and starts_keyframe(codec.name, packet.payload)
         now = time.monotonic()
-        sends: list[tuple[PacketSubscriber, bytes]] = []
         waiting = False
         extensions: dict[tuple[Any, ...], tuple[int, bytes]] = {}
         for subscriber in self._subscribers.values():
@@ -256,11 +255,11 @@ class PacketForwarder:
             subscriber.packets += 1
             subscriber.octets += len(packet.payload)
             subscriber.report(self._sender_report, packet.marker)
-            sends.append((subscriber, data))
+            view.send_now(data)
         if waiting and video:
             # Someone waits for a picture: ask (rate-limited); a PLI can be lost.
             self.request_keyframe()
-        return _send_all(sends) if sends else None
+        return None
 
     def header(
         self,
@@ -313,10 +312,3 @@ def _extensions(view: aiortc_internals.SenderView, values: Any) -> list[tuple[in
         voice, level = values.audio_level
         found.append((ids.audio_level, bytes([(0x80 if voice else 0) | (level & 0x7F)])))
     return found
-
-
-async def _send_all(sends: list[tuple[PacketSubscriber, bytes]]) -> None:
-    for subscriber, data in sends:
-        # A transport that closed meanwhile: the engine closes its subscription.
-        with contextlib.suppress(ConnectionError):
-            await subscriber.view.send_rtp(data)

@@ -126,7 +126,10 @@ async def test_the_packet_path_internals_are_where_packet_forwarding_reads_them(
         assert callable(sender.transport._send_rtp)
         # RTCDtlsTransport -> RTCIceTransport -> aioice Connection and its nominated pairs.
         assert sender.transport.transport._connection._nominated == {}
-        assert aiortc_internals.pending_send_bytes(sender) == 0
+        view = aiortc_internals.SenderView(sender)
+        assert not view.connected()
+        assert view.pending_bytes() == 0
+        assert not view.send_now(b"\x80")
     finally:
         await pc.close()
 
@@ -162,6 +165,13 @@ async def test_a_sender_view_reads_what_was_negotiated_and_nacks_reach_our_callb
 
         await asyncio.wait_for(until(lambda: len(packets) >= 5), 20)
         assert view.ready
+        assert view.connected()
+        route = view._route()
+        assert route is not None
+        assert (
+            route[2] == transceiver.sender.transport.transport._connection._nominated[1].remote_addr
+        )
+        assert view.pending_bytes() == 0
         assert (view.payload_type, view.rtx_payload_type, view.mid) == (97, 98, "0")
         assert view.extension_ids.mid == 1
         assert packets[0][0].name == "VP8"

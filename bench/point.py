@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 from bench import janus, load, matching, ours, procstat
 
-ServerName = Literal["passthrough", "reencode", "janus"]
-SERVERS: tuple[ServerName, ...] = ("passthrough", "reencode", "janus")
+ServerName = Literal["passthrough", "frames", "reencode", "janus"]
+SERVERS: tuple[ServerName, ...] = ("passthrough", "frames", "reencode", "janus")
 READY_TIMEOUT = 180.0
 REPORT_TIMEOUT = 60.0
 

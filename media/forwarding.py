@@ -1,13 +1,16 @@
 """How one published track reaches its subscribers.
 
-This module is the only place that knows how media moves between a publisher's peer
-connection and the subscribers' ones. The engine sees `Forwarder`: made from the
+The engine asks this module how media moves between a publisher's peer connection
+and the subscribers' ones. It sees `Forwarder`: made from the
 published track and its receiver, it hands out one track per subscriber (`subscribe`),
 hears the subscribers' keyframe requests (`watch`), follows a renegotiated publisher
 (`replace_source`), and ends everything (`close`).
 
-Two insides, chosen by MEDIA_FORWARDING:
-- `EncodedForwarder` ("passthrough", the default): encoded frames are taken from the
+Three insides, chosen by MEDIA_FORWARDING:
+- `media.packets.forwarder.PacketForwarder` ("passthrough", the default): each RTP
+  packet is forwarded as it arrives, nothing reassembled (docs/media.md). It uses an
+  `EncodedForwarder` for the recorders' whole frames and its keyframe-request limiter.
+- `EncodedForwarder` ("frames", the previous pass-through): encoded frames are taken from the
   publisher's receiver before any decoder, and each subscriber's sender only
   packetizes them (aiortc sends an `av.Packet` without encoding). Keyframe requests go
   upstream as PLI, rate-limited; a new subscriber asks for one; a subscriber whose

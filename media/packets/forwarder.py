@@ -48,8 +48,9 @@ from media.packets.rewriter import SEQ_MASK, TS_MASK, Rewriter
 
 logger = logging.getLogger(__name__)
 
-# Bytes queued in a subscriber's socket transport beyond which it counts as too slow.
-SEND_BUFFER_LIMIT = 256 * 1024
+# Bytes queued in a subscriber's socket transport (beyond what the kernel took) at which
+# it counts as too slow: about half a second of a 1 Mbit/s stream.
+SEND_BUFFER_LIMIT = 64 * 1024
 
 _HEADER = struct.Struct("!BBHLL")
 _EXTENSION_HEADER = struct.Struct("!HH")
@@ -130,7 +131,7 @@ class PacketSubscriber:
         """A NACK from the subscriber: resend from the publisher's history, not upstream."""
         seq = self.rewriter.source_seq(out_seq)
         packet = self.forwarder.history.get(seq) if seq is not None else None
-        if packet is None or not self.ready():
+        if packet is None or not self.ready() or self.congested():
             return
         ts = (packet.timestamp + self.rewriter.ts_offset) & TS_MASK
         view = self.view

@@ -37,6 +37,8 @@ class Timing:
     # CPUs of the server and of the load generator, apart (None: wherever the OS likes).
     server_cores: list[int] | None = None
     generator_cores: list[int] | None = None
+    # Subscribers count frames from SRTP headers (bench.header_counter): cheaper per stream.
+    count_headers: bool = False
 
 
 @dataclass
@@ -210,6 +212,7 @@ def run_point(
                         publishers=watched[part],
                         tokens=subscriber_tokens[part] if subscriber_tokens else [],
                         cores=timing.generator_cores,
+                        count_headers=timing.count_headers,
                     )
                 )
             )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiortc.rtp import RtpPacket
 
 # About five seconds of a 1 Mbit/s video stream (~100 packets/s, ~1.2 KB each): longer
-# than any retransmission a receiver still waits for, and bounded (about 600 KB).
+# than any retransmission a receiver still waits for, and bounded (about 1 MB: aiortc keeps
+# a depacketized copy of each payload beside it, for the recorders' jitter buffer).
 HISTORY_PACKETS = 512
 
 

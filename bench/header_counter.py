@@ -1,19 +1,18 @@
 """A cheaper subscriber for the load generator: frames counted from SRTP's clear headers.
 
 SRTP encrypts an RTP packet's payload, not its header: sequence number, timestamp and
-marker bit can be read from the datagram as it came. This counter stands in for the
-DTLS transport's SRTP receive session and reads only those for nearly every packet:
-a frame is whole when its packets, from the one after the previous frame's marker to
-its own marker, all arrived. One frame in `SAMPLE_EVERY` is decrypted and
+marker bit can be read from the datagram as it came. This counter takes each SRTP
+datagram from aioice before it is queued for aiortc and reads only those for nearly
+every packet: a frame is whole when its packets, from the one after the previous
+frame's marker to its own marker, all arrived. One frame in `SAMPLE_EVERY` is decrypted and
 depacketized, and its CRC checked against the publisher's, so a server that changed
 payloads would still show (`crcs` holds -1 for a frame not checked).
 
-Nothing reaches aiortc's receiver afterwards: every packet is refused as if its
-authentication failed (aiortc drops it quietly), so no jitter buffer, no statistics, no
-NACKs and no receiver reports are made; a lost packet makes its frame not delivered.
-That is the point: at hundreds of streams the full aiortc receiver costs more per
-stream than the server it measures. Reads aiortc 1.16's `RTCDtlsTransport._setup_srtp`
-and `_rx_srtp`, like `FrameCounter` reads its jitter buffer.
+No RTP packet reaches aiortc's receiver: no jitter buffer, no statistics, no NACKs and
+no receiver reports are made (the SRTP authentication tag of an unchecked packet is not
+verified either); a lost packet makes its frame not delivered. That is the point: at hundreds of streams the full aiortc receiver costs more per
+stream than the server it measures. Reads aiortc 1.16's `RTCDtlsTransport._rx_srtp` and
+aioice's `Connection.data_received`, like `FrameCounter` reads the jitter buffer.
 """
 
 from __future__ import annotations
@@ -28,29 +27,13 @@ import pylibsrtp
 from aiortc import RTCDtlsTransport
 from aiortc.codecs import depayload
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-from aiortc.rtp import RtpPacket
+from aiortc.rtp import RtpPacket, is_rtcp
 
 from bench.frames import ReceivedFrames, crc
 
 SAMPLE_EVERY = 8
 _HEADER = struct.Struct("!HL")  # after the first two bytes: sequence number, timestamp
 _VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=0)
-_REFUSED = pylibsrtp.Error("counted from the header")
-
-
-class _CountingSession:
-    """In place of the transport's receive session: RTCP goes through, RTP is counted."""
-
-    def __init__(self, session: Any, counter: HeaderFrameCounter) -> None:
-        self._session = session
-        self._counter = counter
-
-    def unprotect_rtcp(self, data: bytes) -> bytes:
-        return self._session.unprotect_rtcp(data)  # type: ignore[no-any-return]
-
-    def unprotect(self, data: bytes) -> bytes:
-        self._counter.packet(data, self._session)
-        raise _REFUSED
 
 
 class HeaderFrameCounter:
@@ -65,13 +48,21 @@ class HeaderFrameCounter:
         self._last_marker: int | None = None
         self._frames = 0
         self._sampled: list[tuple[int, bytes]] | None = None
-        original = transport._setup_srtp
+        # aioice's Connection queues each datagram for RTCIceTransport, whose reader
+        # hands it to the DTLS transport; SRTP packets stop here instead, before the
+        # queue. `_rx_srtp` is the DTLS transport's receive session once the handshake
+        # is done (DTLS, STUN and RTCP go on as before).
+        connection = transport.transport._connection
+        original = connection.data_received
 
-        def setup_srtp() -> None:
-            original()
-            transport._rx_srtp = _CountingSession(transport._rx_srtp, self)  # type: ignore[assignment]
+        def data_received(data: bytes, component: int) -> None:
+            session = transport._rx_srtp
+            if session is not None and 127 < data[0] < 192 and not is_rtcp(data):
+                self.packet(data, session)
+            else:
+                original(data, component)
 
-        transport._setup_srtp = setup_srtp  # type: ignore[method-assign]
+        connection.data_received = data_received  # type: ignore[method-assign]
 
     def packet(self, data: bytes, session: Any) -> None:
         if len(data) < 12:

@@ -210,6 +210,7 @@ class SenderView:
         self.rtx_payload_type: int | None = None
         self.mid: str | None = None
         self.extension_ids = HeaderExtensions()
+        self.extension_key: tuple[Any, ...] = ()
         self._pair: Any = None
         self._address: tuple[str, int] = ("", 0)
         original = sender.send
@@ -230,6 +231,9 @@ class SenderView:
         self.mid = getattr(self.sender, _SENDER_MID)
         extensions: HeaderExtensionsMap = getattr(self.sender, _SENDER_EXTENSIONS)
         self.extension_ids = getattr(extensions, _EXTENSION_IDS)
+        ids = self.extension_ids
+        # Subscribers with the same ids and mid get the same header extensions.
+        self.extension_key = (ids.mid, self.mid, ids.abs_send_time, ids.audio_level)
         self.ready = True
 
     def send_rtp(self, data: bytes) -> Awaitable[None]:
@@ -239,8 +243,11 @@ class SenderView:
     def connected(self) -> bool:
         return self.ready and self.sender.transport._state is DtlsState.CONNECTED
 
-    def _route(self) -> tuple[Any, Any, tuple[str, int]] | None:
+    def route(self) -> tuple[Any, Any, tuple[str, int]] | None:
         """(SRTP session, socket transport, address) of the subscriber, or None.
+
+        Sending is `transport.sendto(session.protect(data), address)`; the transport's
+        `get_write_buffer_size()` tells what is waiting (see `pending_bytes`).
 
         The chain aiortc and aioice take for each packet (RTCDtlsTransport._send_rtp ->
         RTCIceTransport._send -> Connection.sendto -> the nominated pair's protocol),
@@ -262,27 +269,10 @@ class SenderView:
         """Bytes waiting in the subscriber's socket transport (asyncio keeps what the
         kernel refused, EAGAIN, in a buffer of its own): where a subscriber too slow
         for us shows first."""
-        route = self._route()
+        route = self.route()
         if route is None:
             return 0
-        size = getattr(route[1], "get_write_buffer_size", None)
-        return int(size()) if size is not None else 0
-
-    def send_now(self, data: bytes) -> bool:
-        """Protect and send an RTP packet now, without a coroutine; False if not connected.
-
-        The same steps as `send_rtp`, minus the DTLS transport's byte counters.
-        """
-        route = self._route()
-        if route is None:
-            return False
-        session, transport, address = route
-        transport.sendto(session.protect(data), address)
-        return True
-
-    def report_counts(self, packets: int, octets: int) -> None:
-        setattr(self.sender, _SENDER_REPORT_FIELDS["packets"], packets)
-        setattr(self.sender, _SENDER_REPORT_FIELDS["octets"], octets)
+        return int(route[1].get_write_buffer_size())
 
     def report(self, ntp: int, rtp: int, packets: int, octets: int) -> None:
         """What the sender's next RTCP sender report says (aiortc's sender sends it)."""

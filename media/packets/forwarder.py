@@ -106,7 +106,8 @@ class PacketSubscriber:
         return rewriter.map(seq, ts, now)
 
     def congested(self) -> bool:
-        return self.view.pending_bytes() > SEND_BUFFER_LIMIT
+        route = self.view.route()
+        return route is not None and route[1].get_write_buffer_size() > SEND_BUFFER_LIMIT
 
     def fall_behind(self) -> None:
         """Too slow: skip to the next keyframe (packets until then are dropped)."""
@@ -114,17 +115,15 @@ class PacketSubscriber:
         self.waiting_for_keyframe = self.forwarder.kind == "video"
         self.dropped += 1
 
-    def report(self, sender_report: RtcpSrPacket | None, marker: int) -> None:
+    def report(self, sender_report: RtcpSrPacket | None) -> None:
         rewriter = self.rewriter
         if sender_report is not None:
             info = sender_report.sender_info
             ntp, rtp = info.ntp_timestamp, (info.rtp_timestamp + rewriter.ts_offset) & TS_MASK
-        elif marker or self.packets == 1:
+        else:
             # No publisher report yet: our clock against the last timestamp sent, as
             # aiortc's own sender reports.
             ntp, rtp = clock.current_ntp_time(), rewriter.last_ts
-        else:
-            return self.view.report_counts(self.packets, self.octets)
         self.view.report(ntp, rtp, self.packets, self.octets)
 
     async def retransmit(self, out_seq: int) -> None:
@@ -230,19 +229,29 @@ class PacketForwarder:
         now = time.monotonic()
         waiting = False
         extensions: dict[tuple[Any, ...], tuple[int, bytes]] = {}
+        seq, ts, payload, marker = (
+            packet.sequence_number,
+            packet.timestamp,
+            packet.payload,
+            packet.marker,
+        )
+        limit = SEND_BUFFER_LIMIT
         for subscriber in self._subscribers.values():
-            if not subscriber.ready():
+            view = subscriber.view
+            route = view.route()
+            if route is None:
+                # Not connected yet (or any more).
                 waiting = waiting or subscriber.waiting_for_keyframe
                 continue
-            if subscriber.congested():
+            session, transport, address = route
+            if transport.get_write_buffer_size() > limit:
                 subscriber.fall_behind()
                 waiting = True
                 continue
-            mapped = subscriber.accept(packet.sequence_number, packet.timestamp, keyframe, now)
+            mapped = subscriber.accept(seq, ts, keyframe, now)
             if mapped is None:
                 waiting = waiting or subscriber.waiting_for_keyframe
                 continue
-            view = subscriber.view
             data = self.header(
                 packet,
                 view,
@@ -250,13 +259,15 @@ class PacketForwarder:
                 mapped[0],
                 mapped[1],
                 view.ssrc,
-                packet.payload,
+                payload,
                 extensions,
             )
             subscriber.packets += 1
-            subscriber.octets += len(packet.payload)
-            subscriber.report(self._sender_report, packet.marker)
-            view.send_now(data)
+            subscriber.octets += len(payload)
+            if marker or not subscriber.packets & 15:
+                # Once a frame (or 16 packets) is enough for the next sender report.
+                subscriber.report(self._sender_report)
+            transport.sendto(session.protect(data), address)
         if waiting and video:
             # Someone waits for a picture: ask (rate-limited); a PLI can be lost.
             self.request_keyframe()
@@ -278,8 +289,7 @@ class PacketForwarder:
         `cache` holds the header extensions made for this packet so far: subscribers
         with the same ids and mid (most of them) share them.
         """
-        ids = view.extension_ids
-        key = (ids.mid, view.mid, ids.abs_send_time, ids.audio_level)
+        key = view.extension_key
         cached = cache.get(key) if cache is not None else None
         if cached is None:
             cached = pack_header_extensions(_extensions(view, packet.extensions))

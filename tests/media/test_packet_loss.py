@@ -170,7 +170,7 @@ async def test_a_subscriber_slower_than_the_stream_skips_to_keyframes_and_slows_
         )
         # The kernel's share of the backlog kept small too (its default is ~200 KB), so
         # the slow link reaches asyncio's buffer, which the forwarder watches, at once.
-        route = subscriber.view._route()
+        route = subscriber.view.route()
         assert route is not None
         route[1].get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
         most_pending = 0

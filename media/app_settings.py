@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "MEDIA_PORT_MAX": None,
     "MEDIA_UDP_PORT": None,
     "MEDIA_TCP_PORT": None,
+    # Seconds an IP camera's URI may take to open before its connection is refused.
+    "MEDIA_IPCAM_OPEN_TIMEOUT": 10.0,
 }
 
 

@@ -28,6 +28,10 @@ from media.forwarding import Forwarder, make_forwarder
 logger = logging.getLogger(__name__)
 
 
+# How long a subscriber's old track lives after its video source was replaced.
+SOURCE_SWITCH_SECONDS = 1.0
+
+
 class MediaError(Exception):
     """A media request that cannot be served; the message is meant for the client."""
 
@@ -55,6 +59,16 @@ class RoomMedia:
     video_codec: str
     publications: dict[str, Publication] = field(default_factory=dict)
     subscriptions: dict[tuple[str, str], SubscriberPeer] = field(default_factory=dict)
+    # A filtered publisher's video comes from another publication (media/filters.py):
+    # publisher id -> the id of that publication, which is also the filter's subscriber id.
+    video_sources: dict[str, str] = field(default_factory=dict)
+
+    def video_forwarder(self, publisher_id: str, subscriber_id: str) -> Forwarder | None:
+        source = self.video_sources.get(publisher_id)
+        if source is not None and source != subscriber_id and source in self.publications:
+            return self.publications[source].forwarders.get("video")
+        publication = self.publications.get(publisher_id)
+        return None if publication is None else publication.forwarders.get("video")
 
 
 def _codec_preferences(kind: str, video_codec: str) -> list[RTCRtpCodecCapability]:
@@ -157,8 +171,17 @@ class MediaEngine:
         finally:
             self._open_peers.discard(pc)
 
-    async def publish(self, room_key: str, video_codec: str, connection_id: str, offer: str) -> str:
-        """Receive a participant's stream; returns the SDP answer."""
+    async def publish(
+        self,
+        room_key: str,
+        video_codec: str,
+        connection_id: str,
+        offer: str,
+        *,
+        announce: bool = True,
+    ) -> str:
+        """Receive a participant's stream; returns the SDP answer. `announce=False` keeps it
+        from the observers (a filter's output, which stands in for another's video)."""
         async with self._lock(room_key):
             room = self.room(room_key, video_codec)
             if connection_id in room.publications:
@@ -177,8 +200,11 @@ class MediaEngine:
                 await self._close_publication(publication)
                 raise MediaError(f"cannot publish: {error}") from error
             room.publications[connection_id] = publication
-            for observer in tuple(self._observers.get(room_key, ())):
-                observer.publication_added(connection_id, publication.forwarders, room.video_codec)
+            if announce:
+                for observer in tuple(self._observers.get(room_key, ())):
+                    observer.publication_added(
+                        connection_id, publication.forwarders, room.video_codec
+                    )
             return answer
 
     def observe(self, room_key: str, observer: PublicationObserver) -> None:
@@ -195,6 +221,41 @@ class MediaEngine:
             observers.discard(observer)
             if not observers:
                 del self._observers[room_key]
+
+    def watchers(self, room_key: str, publisher_id: str) -> int:
+        """Who receives a publication: its subscribers, and the room's recorders (an IP
+        camera with onlyPlayWithSubscribers pulls only while this is above zero)."""
+        room = self._rooms.get(room_key)
+        subscribers = (
+            0 if room is None else sum(1 for _, p in room.subscriptions if p == publisher_id)
+        )
+        return subscribers + len(self._observers.get(room_key, ()))
+
+    def replace_video_source(self, room_key: str, publisher_id: str, source_id: str | None) -> None:
+        """Send `source_id`'s video to `publisher_id`'s subscribers in place of its own
+        (None: its own again), to the current subscribers at once and to later ones."""
+        room = self._rooms.get(room_key)
+        if room is None:
+            return
+        if source_id is None:
+            room.video_sources.pop(publisher_id, None)
+        else:
+            room.video_sources[publisher_id] = source_id
+        for (subscriber_id, target), subscription in room.subscriptions.items():
+            if target != publisher_id or subscriber_id == source_id:
+                continue
+            forwarder = room.video_forwarder(publisher_id, subscriber_id)
+            for transceiver in subscription.pc.getTransceivers():
+                old = transceiver.sender.track
+                if transceiver.kind != "video" or old is None or forwarder is None:
+                    continue
+                new = forwarder.subscribe()
+                transceiver.sender.replaceTrack(new)
+                forwarder.watch(transceiver.sender, new)
+                subscription.tracks = [new if t is old else t for t in subscription.tracks]
+                # The sender is awaiting the old track: its next frame lets it go on to
+                # the new one. Stopping the old track now would end the sender instead.
+                asyncio.get_running_loop().call_later(SOURCE_SWITCH_SECONDS, old.stop)
 
     def publishers(self, room_key: str) -> list[str]:
         room = self._rooms.get(room_key)
@@ -254,7 +315,11 @@ class MediaEngine:
             subscription = SubscriberPeer(subscriber_id, publisher_id, pc)
             try:
                 for kind in _offered_kinds(offer, room.video_codec):
-                    forwarder = publication.forwarders.get(kind)
+                    forwarder = (
+                        room.video_forwarder(publisher_id, subscriber_id)
+                        if kind == "video"
+                        else publication.forwarders.get(kind)
+                    )
                     if forwarder is None:
                         # The publisher sends no such media: answer the line as inactive.
                         transceiver = pc.addTransceiver(kind, direction="inactive")
@@ -337,6 +402,7 @@ class MediaEngine:
             if room is None or connection_id not in room.publications:
                 return False
             publication = room.publications.pop(connection_id)
+            room.video_sources.pop(connection_id, None)
             for observer in tuple(self._observers.get(room_key, ())):
                 observer.publication_removed(connection_id)
             subscriptions = [

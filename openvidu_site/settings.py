@@ -236,6 +236,8 @@ MEDIA_PORT_MAX = env_int("MEDIA_PORT_MAX", 0, minimum=1, maximum=65535) or None
 MEDIA_UDP_PORT = env_int("MEDIA_UDP_PORT", 0, minimum=1, maximum=65535) or None
 # A TCP port for ICE over TCP (passive candidates), for browsers that cannot use UDP.
 MEDIA_TCP_PORT = env_int("MEDIA_TCP_PORT", 0, minimum=1, maximum=65535) or None
+# Seconds an IP camera's URI may take to open before its IPCAM connection is refused.
+MEDIA_IPCAM_OPEN_TIMEOUT = env_int("MEDIA_IPCAM_OPEN_TIMEOUT", 10, minimum=1, maximum=120)
 
 # Recording, with OpenVidu's settings and defaults (off unless asked for, as in OpenVidu).
 OPENVIDU_RECORDING = env_bool("OPENVIDU_RECORDING", False)

@@ -61,6 +61,20 @@ class RoomsAdapter:
         """
         return room.is_public or request.user.is_authenticated
 
+    def must_wait(self, request: HttpRequest, room: Room) -> bool:
+        """Must this person wait for the owner to admit them (the waiting room)?
+
+        Asked for a camera seat, after `can_join_room` said yes. A person who must wait
+        gets no seat until the room's owner admits them from the room page
+        (rooms.admissions); only logged-in people can wait, since the owner's answer is
+        kept per user. Default: in a private room that has an owner, everyone but the
+        owner waits.
+        """
+        user = request.user
+        if room.is_public or room.owner_id is None:
+            return False
+        return not (user.is_authenticated and room.owner_id == user.pk)
+
     def role_for(self, request: HttpRequest, room: Room) -> str:
         """The role of this person's camera seat: a `Connection.Role` value.
 

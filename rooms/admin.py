@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from rooms import services
 from rooms.admin_mixins import KeptRows, NoAdding, ReadOnly
 from rooms.history import timeline
-from rooms.models import Connection, Room, RoomEvent, Stream, Subscription
+from rooms.models import Admission, Connection, Room, RoomEvent, Stream, Subscription
 
 # The room page shows at most this many events of its timeline; the history list
 # (RoomEvent admin) and `manage.py export_history` have them all.
@@ -204,3 +204,17 @@ class RoomEventAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "at"
     list_select_related = ["room"]
     readonly_fields = ["room", "name", "at", "connection_id", "payload"]
+
+
+@admin.register(Admission)
+class AdmissionAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+    """The waiting rooms of private page rooms: who asked, and the owner's answer.
+
+    Read-only: only the owner answers, from the room page (rooms.admissions).
+    """
+
+    list_display = ["asked_at", "room", "name", "user", "state", "decided_at"]
+    list_filter = ["state"]
+    search_fields = ["room__session_id", "name", "user__username"]
+    list_select_related = ["room", "user"]
+    readonly_fields = ["room", "user", "name", "state", "asked_at", "seen_at", "decided_at"]

@@ -67,6 +67,8 @@ class StreamPropertyChanged(TypedDict):
     property: str
     new_value: str
     reason: str
+    # Who made the change: the owner, or a moderator changing another's filter.
+    changed_by: str
 
 
 class Signal(TypedDict):
@@ -230,7 +232,13 @@ def participant_left(room: Room, connection_id: str, reason: str) -> None:
 
 
 def stream_property_changed(
-    room: Room, connection_id: str, stream_id: str, field: str, new_value: str, reason: str
+    room: Room,
+    connection_id: str,
+    stream_id: str,
+    field: str,
+    new_value: str,
+    reason: str,
+    changed_by: str | None = None,
 ) -> None:
     _send_after_commit(
         room,
@@ -241,6 +249,7 @@ def stream_property_changed(
             property=field,
             new_value=new_value,
             reason=reason,
+            changed_by=changed_by or connection_id,
         ),
     )
 

@@ -260,3 +260,39 @@ class RoomEvent(models.Model):
     def as_webhook(self) -> dict[str, object]:
         """The body OpenVidu's webhook posts for this event."""
         return {**self.payload, "event": self.name}
+
+
+class Admission(models.Model):
+    """A person's request to enter a private page room, and its owner's answer.
+
+    The waiting room of the room pages (rooms.admissions): a logged-in person who is not
+    the owner gets no seat until the owner admits them. One row per person and room row,
+    so a room that closes forgets its answers along with its people.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting"
+        ADMITTED = "admitted"
+        REFUSED = "refused"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="admissions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_admissions"
+    )
+    # The display name the person would join with, as the owner sees it.
+    name = models.CharField(max_length=40)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
+    asked_at = models.DateTimeField(default=timezone.now)
+    # The waiting page asks again every few seconds; a request not asked again lately
+    # is someone who gave up, and the owner no longer sees it.
+    seen_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "user"], name="rooms_one_admission_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.room} ({self.state})"

@@ -7,13 +7,14 @@ them through `database_sync_to_async` and gets plain data back (`Seat`, `StreamI
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import addresses, events, history, hooks, nodes, seat_data, services
+from rooms import addresses, events, hidden_seats, history, hooks, nodes, seat_data, services
 from rooms.internal import identifiers
 from rooms.internal.lock_order import lock_room, retrying
 from rooms.models import Connection, Room, Stream, Subscription
@@ -44,6 +45,8 @@ class StreamInfo:
     type_of_video: str
     frame_rate: int | None
     video_dimensions: str
+    # OpenVidu's `{type, options[, lastExecMethod]}` of the stream's filter; {} for none.
+    filter: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, stream: Stream) -> StreamInfo:
@@ -58,6 +61,7 @@ class StreamInfo:
             type_of_video=stream.type_of_video,
             frame_rate=stream.frame_rate,
             video_dimensions=stream.video_dimensions,
+            filter=dict(stream.filter or {}),
         )
 
     def as_event(self) -> dict[str, Any]:
@@ -81,6 +85,8 @@ class Seat:
     video_codec: str
     # (id, name) of the room's recording in progress when the seat was taken, if any.
     recording: tuple[str, str] | None = None
+    # kurentoOptions.allowedFilters: the filters this seat may put on its own stream.
+    allowed_filters: tuple[str, ...] = ()
 
     @property
     def channel_group(self) -> str:
@@ -111,6 +117,9 @@ class Seat:
             custom_ice_servers=list(connection.custom_ice_servers),
             # Media forwarding needs one codec: VP8 unless the room forces H.264.
             video_codec="H264" if codec == Room.VideoCodec.H264 else "VP8",
+            allowed_filters=tuple(
+                str(name) for name in (connection.kurento_options or {}).get("allowedFilters", [])
+            ),
         )
 
 
@@ -138,6 +147,18 @@ def require_moderator(seat: Seat, action: str) -> None:
     """Only a MODERATOR may force others out or stop their streams."""
     if not seat.is_moderator:
         raise NotAllowed(f"Only a MODERATOR can {action}")
+
+
+def require_filter_rights(seat: Seat, stream: StreamInfo, filter_type: str | None) -> None:
+    """As openvidu-server: a MODERATOR filters any stream; the owner of a stream its own,
+    with a token whose kurentoOptions.allowedFilters names the filter."""
+    if seat.is_moderator:
+        return
+    if stream.connection_id == seat.connection_id and (
+        filter_type is None or filter_type in seat.allowed_filters
+    ):
+        return
+    raise NotAllowed("Unable to apply filter. The user does not have a valid token")
 
 
 FORCE_DISCONNECT = "force a disconnection"
@@ -198,22 +219,76 @@ def join(
         for other in connection.room.connections.filter(status=Connection.Status.ACTIVE)
         .exclude(pk=connection.pk)
         .prefetch_related("streams__connection")
+        if not hidden_seats.is_recorder(other.connection_id)
     ]
-    events.announce_participant_joined(
-        connection.room, seat.connection_id, seat.active_at, seat.client_data, seat.server_data
-    )
+    if not hidden_seats.is_recorder(seat.connection_id):
+        events.announce_participant_joined(
+            connection.room, seat.connection_id, seat.active_at, seat.client_data, seat.server_data
+        )
     return seat, peers
 
 
 @retrying
 @transaction.atomic
-def mint_subscriber(session_id: str) -> str:
-    """A token for a caller that proved it holds the server secret (OpenVidu's `secret`)."""
+def join_camera(
+    room_pk: int, connection_id: str, properties: services.ConnectionProperties, *, ip: str
+) -> tuple[Connection, StreamInfo]:
+    """An IP camera joins and publishes at once, as openvidu-server's publishIpcam: an
+    active IPCAM seat (no token) with its stream, and the room is told of both."""
+    room = lock_room(room_pk)
+    if room.closed_at is not None:
+        raise services.RoomIsClosed(f"Session {room.session_id} is closed")
+    connection = Connection.objects.create(
+        connection_id=connection_id,
+        room=room,
+        type=Connection.Type.IPCAM,
+        role=Connection.Role.PUBLISHER,
+        record=properties.record,
+        server_data=properties.server_data,
+        rtsp_uri=properties.rtsp_uri,
+        adaptative_bitrate=properties.adaptative_bitrate,
+        only_play_with_subscribers=properties.only_play_with_subscribers,
+        network_cache=properties.network_cache,
+        status=Connection.Status.ACTIVE,
+        active_at=timezone.now(),
+        ip=ip,
+        platform=Stream.TypeOfVideo.IPCAM,
+        location="unknown",
+        client_data="",
+        node=nodes.this_node(),
+    )
+    history.record_participant_joined(connection)
+    stream = Stream.objects.create(
+        stream_id=identifiers.new_stream_id(connection_id, Stream.TypeOfVideo.IPCAM),
+        connection=connection,
+        has_audio=True,
+        has_video=True,
+        audio_active=True,
+        video_active=True,
+        type_of_video=Stream.TypeOfVideo.IPCAM,
+        frame_rate=None,
+        video_dimensions="",
+    )
+    info = StreamInfo.of(stream)
+    history.stream_published(stream)
+    active_at = history.millis(connection.active_at or connection.created_at)
+    events.announce_participant_joined(room, connection_id, active_at, "", connection.server_data)
+    events.participant_published(room, info.as_event())
+    return connection, info
+
+
+@retrying
+@transaction.atomic
+def mint_subscriber(session_id: str, *, recorder: bool = False) -> str:
+    """A token for a caller that proved it holds the server secret (OpenVidu's `secret`);
+    with `recorder`, for a hidden recorder seat (`rooms.hidden_seats`)."""
     room = services.find_open_room(session_id)
     if room is None:
         raise services.RoomIsClosed(f"Session {session_id} not found")
     connection = services.create_connection(
-        room, services.ConnectionProperties(role=Connection.Role.SUBSCRIBER)
+        room,
+        services.ConnectionProperties(role=Connection.Role.SUBSCRIBER),
+        connection_id=hidden_seats.new_recorder_id() if recorder else None,
     )
     assert connection.token is not None
     return connection.token
@@ -355,6 +430,32 @@ def change_stream(
     )
 
 
+@retrying
+@transaction.atomic
+def set_filter(seat: Seat, stream_id: str, value: dict[str, Any], reason: str) -> None:
+    """Record a stream's filter (`{}`: none) and tell the room (streamPropertyChanged)."""
+    lock_room(seat.room_pk)
+    stream = (
+        Stream.objects.select_for_update()
+        .select_related("connection__room")
+        .filter(stream_id=stream_id, connection__room_id=seat.room_pk, closed_at__isnull=True)
+        .first()
+    )
+    if stream is None:
+        raise ParticipationError(f"Stream {stream_id} is not published in this session")
+    stream.filter = value
+    stream.save(update_fields=["filter"])
+    events.stream_property_changed(
+        stream.connection.room,
+        stream.connection.connection_id,
+        stream_id,
+        "filter",
+        json.dumps(value),
+        reason,
+        changed_by=seat.connection_id,
+    )
+
+
 def evict(seat: Seat, connection_id: str) -> bool:
     """A moderator forces another participant out; False when it is not in the room."""
     require_moderator(seat, FORCE_DISCONNECT)
@@ -395,7 +496,8 @@ def leave_seat(connection_id: str, reason: str) -> bool:
     # Its streams close with it; participantLeft alone tells the others (openvidu-browser
     # destroys the streams of a connection that left), so no participantUnpublished.
     services.close_seat(connection, reason)
-    events.participant_left(room, connection_id, reason)
+    if not hidden_seats.is_recorder(connection_id):
+        events.participant_left(room, connection_id, reason)
     services.close_if_left_empty(room)
     return True
 

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from rooms import events, history, hooks
+from rooms import events, hidden_seats, history, hooks
 from rooms.app_settings import app_settings
 from rooms.internal import identifiers
 from rooms.internal.lock_order import lock_room, retrying
@@ -129,9 +129,14 @@ def close_room(room: Room, reason: str = Reason.SESSION_CLOSED_BY_SERVER) -> boo
 @retrying
 @transaction.atomic
 def create_connection(
-    room: Room, properties: ConnectionProperties, user: User | None = None
+    room: Room,
+    properties: ConnectionProperties,
+    user: User | None = None,
+    *,
+    connection_id: str | None = None,
 ) -> Connection:
-    """Invite a participant: a pending seat with a fresh single-use token."""
+    """Invite a participant: a pending seat with a fresh single-use token (and a fresh id
+    unless one is given: a recorder's, `rooms.hidden_seats`)."""
     # Locking the room orders this after a concurrent close_room.
     locked = lock_room(room.pk)
     if locked.closed_at is not None:
@@ -142,7 +147,7 @@ def create_connection(
             app_settings.PUBLICURL, locked.session_id, identifiers.new_token_key()
         )
     return Connection.objects.create(
-        connection_id=identifiers.new_connection_id(),
+        connection_id=connection_id or identifiers.new_connection_id(),
         room=locked,
         token=token,
         type=properties.type,
@@ -164,7 +169,10 @@ def room_connections(room: Room, *, include_pending: bool = True) -> QuerySet[Co
     statuses = [Connection.Status.ACTIVE]
     if include_pending:
         statuses.append(Connection.Status.PENDING)
-    return room.connections.filter(status__in=statuses)
+    # OpenVidu lists no recorder seat.
+    return room.connections.filter(status__in=statuses).exclude(
+        connection_id__startswith=hidden_seats.RECORDER + "_"
+    )
 
 
 @retrying

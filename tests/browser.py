@@ -49,12 +49,30 @@ def require_browser() -> None:
 
 
 @contextmanager
-def chromium(fake_video: Path | None = None, **launch: Any) -> Iterator[Any]:
-    """A Playwright Browser on Debian's Chromium, closed on every way out."""
+def chromium(
+    fake_video: Path | None = None,
+    fake_cameras: int | None = None,
+    *,
+    answer_device_prompts: bool = True,
+    **launch: Any,
+) -> Iterator[Any]:
+    """A Playwright Browser on Debian's Chromium, closed on every way out.
+
+    `fake_cameras`: how many fake cameras it has ("fake_device_0", "fake_device_1", ...);
+    it always has three fake microphones and three fake speakers.
+    `answer_device_prompts=False` leaves out the fake "Allow" to camera and microphone
+    prompts: a page then gets what a person who pressed "Block" gets (NotAllowedError).
+    """
     from playwright.sync_api import sync_playwright
 
     require_browser()
     args = list(CHROMIUM_ARGS)
+    if fake_cameras is not None:
+        args[args.index("--use-fake-device-for-media-stream")] = (
+            f"--use-fake-device-for-media-stream=device-count={fake_cameras}"
+        )
+    if not answer_device_prompts:
+        args.remove("--use-fake-ui-for-media-stream")
     if fake_video is not None:
         args.append(f"--use-file-for-fake-video-capture={fake_video}")
     with sync_playwright() as playwright:

@@ -188,9 +188,11 @@ class ConnectionBody(_Body):
                 raise serializers.ValidationError(
                     {"rtspUri": "is required for an IPCAM connection"}
                 )
-            if not uri.startswith(("rtsp://", "rtsps://", "http://", "https://", "file://")):
+            if not uri.startswith(
+                ("rtsp://", "rtsps://", "rtmp://", "rtmps://", "http://", "https://", "file://")
+            ):
                 raise serializers.ValidationError(
-                    {"rtspUri": "must be an rtsp://, rtsps://, http(s):// or file:// URI"}
+                    {"rtspUri": "must be an rtsp(s)://, rtmp(s)://, http(s):// or file:// URI"}
                 )
         return attrs
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from asgiref.sync import async_to_sync
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -19,9 +20,11 @@ from rest_framework.views import APIView
 
 from rooms import hooks, participation, services
 from rooms.api import representations, requests
-from rooms.api.errors import Conflict, NotAcceptable, NotImplementedYet
+from rooms.api.errors import Conflict, NotAcceptable
 from rooms.api.schema import errors, object_response
 from rooms.app_settings import app_settings
+from rooms.live import cameras
+from rooms.live.media import CameraUnavailable, MediaError
 from rooms.models import Connection, Room, Stream, Subscription
 from rooms.openvidu_version import OPENVIDU_VERSION
 
@@ -145,22 +148,37 @@ class SessionDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _open_camera(room: Room, properties: services.ConnectionProperties) -> Connection:
+    """openvidu-server's publishIpcam: the camera is opened (within
+    MEDIA_IPCAM_OPEN_TIMEOUT) and published before the answer; a URI that cannot be
+    opened is a 400 that says what FFmpeg said."""
+    codec = "H264" if room.forced_video_codec == Room.VideoCodec.H264 else "VP8"
+    try:
+        # The camera's media lives on the event loop; this view waits for it in its thread.
+        opened = async_to_sync(cameras.open_camera)(room.pk, codec, properties)
+    except CameraUnavailable as failure:
+        raise ValidationError({"rtspUri": str(failure)}) from None
+    except MediaError as failure:
+        raise ValidationError({"rtspUri": f"cannot publish the camera: {failure}"}) from None
+    except services.RoomIsClosed:
+        raise NotFound(f"Session {room.session_id} not found") from None
+    return _connection_or_404(room, opened.connection_id)
+
+
 class ConnectionsView(APIView):
     @extend_schema(
         request=requests.ConnectionBody,
         summary="Create a connection",
         responses={
             200: object_response("OpenVidu's Connection object"),
-            **errors(400, 404, 415, 501),
+            **errors(400, 404, 415),
         },
     )
     def post(self, request: Request, session_id: str) -> Response:
         room = _room_or_404(session_id)
         properties = requests.ConnectionBody(data=request.data).properties()
         if properties.type == Connection.Type.IPCAM:
-            raise NotImplementedYet(
-                "IPCAM connections need the RTSP media engine, which this server does not have yet"
-            )
+            return Response(representations.connection_json(_open_camera(room, properties)))
         try:
             connection = services.create_connection(room, properties)
         except services.RoomIsClosed:

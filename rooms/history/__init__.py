@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rooms import signals
+from rooms import hidden_seats, signals
 from rooms.models import Connection, Room, RoomEvent, Stream
 
 logger = logging.getLogger(__name__)
@@ -97,6 +97,8 @@ def _participant(connection: Connection) -> dict[str, Any]:
 
 def record_participant_joined(connection: Connection) -> None:
     assert connection.active_at is not None
+    if hidden_seats.is_recorder(connection.connection_id):
+        return
     record(
         connection.room,
         RoomEvent.Name.PARTICIPANT_JOINED,
@@ -108,6 +110,8 @@ def record_participant_joined(connection: Connection) -> None:
 
 def participant_left(connection: Connection, reason: str, now: datetime) -> None:
     assert connection.active_at is not None
+    if hidden_seats.is_recorder(connection.connection_id):
+        return
     record(
         connection.room,
         RoomEvent.Name.PARTICIPANT_LEFT,
@@ -161,6 +165,8 @@ def stream_closed(stream: Stream, reason: str, now: datetime) -> None:
 
 
 def subscribed(subscriber: Connection, stream: Stream, at: datetime) -> None:
+    if hidden_seats.is_recorder(subscriber.connection_id):
+        return
     record(
         subscriber.room,
         RoomEvent.Name.WEBRTC_CONNECTION_CREATED,
@@ -173,6 +179,8 @@ def subscribed(subscriber: Connection, stream: Stream, at: datetime) -> None:
 def unsubscribed(
     subscriber: Connection, stream: Stream, started: datetime, reason: str, now: datetime
 ) -> None:
+    if hidden_seats.is_recorder(subscriber.connection_id):
+        return
     record(
         subscriber.room,
         RoomEvent.Name.WEBRTC_CONNECTION_DESTROYED,

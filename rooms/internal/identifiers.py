@@ -31,6 +31,16 @@ def new_connection_id() -> str:
     return _id("con", 9)
 
 
+def new_ipcam_id(uri: str) -> str:
+    """openvidu-server's IP camera id: `ipc_IPCAM_<scheme>_<4 random>_<host>_<port><path>`,
+    with `/ . :` made `_` and `-` dropped; cut to fit the column."""
+    parts = urlsplit(uri)
+    where = (parts.hostname or "") + (f":{parts.port}" if parts.port else "") + parts.path
+    raw = f"IPCAM_{parts.scheme}_{_random(string.ascii_uppercase + string.digits, 4)}_{where}"
+    cleaned = raw.replace("/", "_").replace("-", "").replace(".", "_").replace(":", "_")
+    return ("ipc_" + re.sub(r"[^A-Za-z0-9_]", "", cleaned))[:64]
+
+
 def new_token_key() -> str:
     return _id("tok", 15)
 

@@ -10,10 +10,22 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from media import filters, ipcam
 from media.engine import MediaEngine, MediaError, PublicationObserver, get_engine, reset_engine
+from media.filters import UnsupportedFilter
+from media.ipcam import CameraSource, CameraUnavailable
 from rooms.addresses import media_key
 
-__all__ = ["LocalMediaHome", "MediaError", "MediaHome", "close_all_media", "media_home"]
+__all__ = [
+    "CameraSource",
+    "CameraUnavailable",
+    "LocalMediaHome",
+    "MediaError",
+    "MediaHome",
+    "UnsupportedFilter",
+    "close_all_media",
+    "media_home",
+]
 
 
 class MediaHome(Protocol):
@@ -31,7 +43,24 @@ class MediaHome(Protocol):
         """Replace a publisher's peer (its ICE failed) and keep its subscribers."""
         ...
 
+    async def publish_camera(
+        self, connection_id: str, video_codec: str, source: CameraSource
+    ) -> None:
+        """Pull an IP camera and publish it as `connection_id` (media/ipcam.py); raises
+        `CameraUnavailable` when its URI cannot be opened in time. `leave` stops it."""
+        ...
+
     async def subscribe(self, subscriber_id: str, publisher_id: str, offer: str) -> str: ...
+
+    async def apply_filter(
+        self, publisher_id: str, video_codec: str, filter_type: str, command: str
+    ) -> str:
+        """Filter a publisher's video for its subscribers (media/filters.py), or change the
+        filter it has; returns the command as understood. `UnsupportedFilter` (a
+        MediaError) names what is supported."""
+        ...
+
+    async def remove_filter(self, publisher_id: str) -> bool: ...
 
     async def add_ice_candidate(
         self,
@@ -84,8 +113,23 @@ class LocalMediaHome:
     async def republish(self, connection_id: str, video_codec: str, offer: str) -> str:
         return await self.engine.republish(self.key, video_codec, connection_id, offer)
 
+    async def publish_camera(
+        self, connection_id: str, video_codec: str, source: CameraSource
+    ) -> None:
+        await ipcam.start(self.engine, self.key, connection_id, video_codec, source)
+
     async def subscribe(self, subscriber_id: str, publisher_id: str, offer: str) -> str:
         return await self.engine.subscribe(self.key, subscriber_id, publisher_id, offer)
+
+    async def apply_filter(
+        self, publisher_id: str, video_codec: str, filter_type: str, command: str
+    ) -> str:
+        parsed, chain = filters.chain_for(filter_type, command)
+        await filters.apply(self.engine, self.key, publisher_id, video_codec, chain)
+        return parsed.text()
+
+    async def remove_filter(self, publisher_id: str) -> bool:
+        return await filters.remove(self.key, publisher_id)
 
     async def add_ice_candidate(
         self,
@@ -103,12 +147,17 @@ class LocalMediaHome:
         return await self.engine.unsubscribe(self.key, subscriber_id, publisher_id)
 
     async def unpublish(self, connection_id: str) -> bool:
+        await filters.remove(self.key, connection_id)
         return await self.engine.unpublish(self.key, connection_id)
 
     async def leave(self, connection_id: str) -> None:
+        await ipcam.stop(self.key, connection_id)
+        await filters.remove(self.key, connection_id)
         await self.engine.leave(self.key, connection_id)
 
     async def close(self) -> None:
+        await ipcam.stop_room(self.key)
+        await filters.remove_room(self.key)
         await self.engine.close_room(self.key)
 
     def observe(self, observer: PublicationObserver) -> None:
@@ -128,4 +177,6 @@ def media_home(room_pk: int) -> MediaHome:
 
 async def close_all_media() -> None:
     """Close the media of every room of this process (tests, shutdown)."""
+    await ipcam.stop_all()
+    await filters.remove_all()
     await reset_engine()

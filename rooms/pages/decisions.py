@@ -51,6 +51,11 @@ def may_join(request: HttpRequest, room: Room) -> bool:
     return _yes_or_no(adapter, "can_join_room", adapter.can_join_room(request, room))
 
 
+def must_wait(request: HttpRequest, room: Room) -> bool:
+    adapter = get_adapter(request)
+    return _yes_or_no(adapter, "must_wait", adapter.must_wait(request, room))
+
+
 def camera_seat(request: HttpRequest, room: Room, typed_name: str) -> CameraSeat:
     """The role, display name and server data the adapter gives this person's camera seat."""
     adapter = get_adapter(request)

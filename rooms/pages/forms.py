@@ -21,7 +21,7 @@ class RoomNameForm(forms.Form):
         ),
     )
     private = forms.BooleanField(
-        label="Private: only people who are logged in can join", required=False
+        label="Private: people log in and wait until you let them in", required=False
     )
 
     def clean_name(self) -> str:

@@ -9,22 +9,30 @@ screen share is a second seat (a connection publishes one stream, as in
 openvidu-browser); it may be asked for only by a browser that holds a camera seat in
 that room, and it carries that seat's id in its server data so everyone shows the
 screen as that person's: it takes that seat's name, not the adapter's answers.
+
+In a private room, a person the adapter says must wait (everyone but the owner, by
+default) gets 202 `{waiting: true, message}` instead of a seat until the owner admits
+them (rooms.admissions), and 403 `{error, refused: true}` if the owner refused: no
+token, so no joinRoom, before the owner said yes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rooms import seat_data, services
+from rooms import admissions, seat_data, services
 from rooms.internal import room_names
-from rooms.models import Connection, Room
+from rooms.models import Admission, Connection, Room
 from rooms.pages import decisions
 from rooms.pages.forms import SeatRequestForm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # The seats this browser was given, newest last: proof that a screen share is its own.
 SESSION_SEATS = "rooms.seats"
@@ -63,6 +71,30 @@ def _name_of(connection: Connection) -> str:
     return seat_data.name_in(connection.server_data) or "Guest"
 
 
+def _waiting(message: str) -> JsonResponse:
+    return JsonResponse({"waiting": True, "message": message}, status=202)
+
+
+def _admission_refusal(
+    request: HttpRequest, room: Room, user: User | None, name: str
+) -> JsonResponse | None:
+    """None if this person may take a seat now; else the waiting room's answer."""
+    if not decisions.must_wait(request, room):
+        return None
+    if user is None:
+        # The owner's answer is kept per user: someone anonymous cannot wait.
+        return _refuse_seat(room, logged_in=False)
+    try:
+        admission = admissions.ask(room, user, name)
+    except admissions.TooManyWaiting:
+        return _refuse(429, "Too many people are waiting to join this room. Try again later.")
+    if admission.state == Admission.State.ADMITTED:
+        return None
+    if admission.state == Admission.State.REFUSED:
+        return _refuse(403, "The room's owner did not let you in.", refused=True)
+    return _waiting("The room's owner has been asked to let you in. Please wait…")
+
+
 def _remember(request: HttpRequest, connection_id: str) -> None:
     seats = [*request.session.get(SESSION_SEATS, []), connection_id][-SEATS_REMEMBERED:]
     request.session[SESSION_SEATS] = seats
@@ -86,6 +118,15 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
         and not decisions.may_join(request, latest)
     ):
         return _refuse_seat(latest, user is not None)
+    if (
+        latest is not None
+        and latest.closed_at is not None
+        and latest.origin == Room.Origin.PAGES
+        and form.cleaned_data["kind"] == SeatRequestForm.KIND_CAMERA
+        and decisions.must_wait(request, latest)
+    ):
+        # Nobody is in to admit them: a waiting person does not reopen the room.
+        return _waiting("Nobody is in the room yet. You will come in once its owner lets you in.")
     # A room can close between finding it and seating someone (its last participant
     # left): then it is reopened, once.
     for _attempt in range(2):
@@ -109,6 +150,9 @@ def room_token(request: HttpRequest, name: str) -> JsonResponse:
         else:
             seat = decisions.camera_seat(request, room, form.cleaned_data["name"])
             display_name, role, data = seat.display_name, seat.role, seat.server_data
+            refusal = _admission_refusal(request, room, user, display_name)
+            if refusal is not None:
+                return refusal
         try:
             connection = services.create_connection(
                 room, services.ConnectionProperties(role=role, server_data=data), user=user

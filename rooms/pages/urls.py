@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rooms.pages import tokens, views
+from rooms.pages import tokens, views, waiting
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("rooms/", views.open_room, name="open-room"),
     path("rooms/<str:name>/", views.room, name="room"),
     path("rooms/<str:name>/token", tokens.room_token, name="room-token"),
+    path("rooms/<str:name>/waiting", waiting.room_waiting, name="room-waiting"),
     path("join", views.join_invitation, name="join"),
 ]

@@ -25,6 +25,7 @@ from rooms.internal import room_names
 from rooms.models import Connection, Room
 from rooms.pages import decisions
 from rooms.pages.forms import RoomNameForm
+from rooms.pages.invitations import invited_name
 from rooms.reasons import Reason
 
 # How many of their rooms the home page lists for a logged-in user.
@@ -176,6 +177,9 @@ def room(request: HttpRequest, name: str) -> HttpResponse:
         roomUrl=request.build_absolute_uri(reverse("room", args=[name])),
         tokenUrl=reverse("room-token", args=[name]),
         isOwner=is_owner,
+        # A private room's waiting room (rooms.pages.waiting): the owner lets people in
+        # from the call; someone who stops waiting withdraws their request there.
+        waitingUrl=None if latest.is_public else reverse("room-waiting", args=[name]),
         # The owner's Start/Stop recording button; everyone sees whether it records.
         recordingUrl=hooks.recording_state().control_url(name) if is_owner else None,
     )
@@ -229,6 +233,8 @@ def join_invitation(request: HttpRequest) -> HttpResponse:
         room=connection.room.session_id,
         invitation=token,
         isOwner=False,
+        # The application's data for the seat often names the person it invites.
+        invitedName=invited_name(connection.server_data),
     )
     return render(
         request,

@@ -21,9 +21,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from media import ice
-from rooms import events, hooks, participation, services
+from rooms import events, hidden_seats, hooks, participation, services
+from rooms.live import filters as live_filters
 from rooms.live import seats
-from rooms.live.media import MediaError
+from rooms.live.media import MediaError, UnsupportedFilter
 from rooms.models import Stream
 from rooms.participation import NotAllowed, ParticipationError, Seat
 from rooms.reasons import Reason
@@ -39,13 +40,6 @@ MAX_CLIENT_DATA = 10_000
 MISSED_PINGS = 3
 DEFAULT_PING_INTERVAL = 5.0
 _BEFORE_JOIN = {"joinRoom", "ping", "connect", "closeSession"}
-_FILTER_METHODS = {
-    "applyFilter",
-    "execFilterMethod",
-    "removeFilter",
-    "addFilterEventListener",
-    "removeFilterEventListener",
-}
 _STREAM_PROPERTIES = {
     "audioActive": "audio_active",
     "videoActive": "video_active",
@@ -144,8 +138,6 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             )
 
     async def _dispatch(self, request: jsonrpc.Request) -> Any:
-        if request.method in _FILTER_METHODS:
-            raise RpcError(jsonrpc.FILTER_NOT_APPLIED, "Filters are not supported by this server")
         handler = METHODS.get(request.method)
         if handler is None:
             raise RpcError(jsonrpc.METHOD_NOT_FOUND, f"Unknown method '{request.method}'")
@@ -196,9 +188,17 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     def _is_me(self, connection_id: str) -> bool:
         return self.seat is not None and self.seat.connection_id == connection_id
 
+    def _hidden(self, connection_id: str) -> bool:
+        """Another's recorder seat: this client hears nothing of it."""
+        return hidden_seats.is_recorder(connection_id) and not self._is_me(connection_id)
+
     @receives(events.ParticipantJoined)
     async def rooms_participant_joined(self, event: events.ParticipantJoined) -> None:
-        if self.seat is None or self._is_me(event["connection_id"]):
+        if (
+            self.seat is None
+            or self._is_me(event["connection_id"])
+            or self._hidden(event["connection_id"])
+        ):
             return
         await self.notify(
             "participantJoined",
@@ -238,7 +238,11 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     @receives(events.ParticipantLeft)
     async def rooms_participant_left(self, event: events.ParticipantLeft) -> None:
         seat = self.seat
-        if seat is None or self._is_me(event["connection_id"]):
+        if (
+            seat is None
+            or self._is_me(event["connection_id"])
+            or self._hidden(event["connection_id"])
+        ):
             return
         await seats.stop_hearing(seat, event["connection_id"])
         await self.notify(
@@ -251,7 +255,11 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if seat is None:
             return
         evicted, reason = event["connection_id"], event["reason"]
-        await self.notify("participantEvicted", {"connectionId": evicted, "reason": reason})
+        if self._hidden(evicted):
+            return
+        await self.notify(
+            "participantEvicted", {"connectionId": hidden_seats.wire_id(evicted), "reason": reason}
+        )
         if evicted == seat.connection_id:
             await self._lose_seat(seat)
         else:
@@ -271,11 +279,14 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         for evicted in event["evicted"]:
             if evicted == seat.connection_id:
                 break
+            if self._hidden(evicted):
+                continue
             await seats.stop_hearing(seat, evicted)
             await self.notify("participantEvicted", {"connectionId": evicted, "reason": reason})
             await self.notify("participantLeft", {"connectionId": evicted, "reason": reason})
         await self.notify(
-            "participantEvicted", {"connectionId": seat.connection_id, "reason": reason}
+            "participantEvicted",
+            {"connectionId": hidden_seats.wire_id(seat.connection_id), "reason": reason},
         )
         await self._lose_seat(seat)
 
@@ -296,7 +307,9 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     @receives(events.StreamPropertyChanged)
     async def rooms_stream_property_changed(self, event: events.StreamPropertyChanged) -> None:
-        if self.seat is None or self._is_me(event["connection_id"]):
+        # As openvidu-server: everyone but who made the change (it has its answer), so the
+        # owner hears of a filter a moderator put on its stream.
+        if self.seat is None or self._is_me(event["changed_by"]):
             return
         await self.notify(
             "streamPropertyChanged",
@@ -304,7 +317,10 @@ class OpenViduConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 "connectionId": event["connection_id"],
                 "streamId": event["stream_id"],
                 "property": event["property"],
-                "newValue": event["new_value"],
+                # A filter is an object on the wire; the other properties are strings.
+                "newValue": json.loads(event["new_value"])
+                if event["property"] == "filter"
+                else event["new_value"],
                 "reason": event["reason"],
             },
         )
@@ -417,8 +433,9 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
     platform = params.text("platform", "", max_length=512)
     client_data = params.text("metadata", "", max_length=MAX_CLIENT_DATA + 1)
     secret = params.text("secret", "", max_length=512)
-    if params.flag("recorder", False):
-        raise RpcError(jsonrpc.USER_UNAUTHORIZED, "Recorder connections are not supported yet")
+    # As openvidu-server: `recorder` counts only with the server secret (OpenVidu's
+    # recording layouts); with an ordinary token it is ignored.
+    recorder = params.flag("recorder", False)
     if len(client_data) > MAX_CLIENT_DATA:
         raise RpcError(
             jsonrpc.USER_METADATA_FORMAT_INVALID,
@@ -433,7 +450,9 @@ async def join_room(consumer: OpenViduConsumer, params: Params) -> Any:
         )
     if secret and is_server_secret(secret):
         try:
-            token = await database_sync_to_async(participation.mint_subscriber)(session_id)
+            token = await database_sync_to_async(participation.mint_subscriber)(
+                session_id, recorder=recorder
+            )
         except services.RoomIsClosed as failure:
             raise RpcError(jsonrpc.ROOM_NOT_FOUND, str(failure)) from None
     group = await database_sync_to_async(participation.group_of_token)(token)
@@ -737,11 +756,81 @@ async def reconnect_stream(consumer: OpenViduConsumer, params: Params) -> Any:
     return {"sdpAnswer": answer}
 
 
+def _json_object(params: Params, name: str) -> dict[str, Any]:
+    """openvidu-browser sends filter options and params as JSON strings."""
+    raw = params.values.get(name, "{}")
+    if isinstance(raw, str):
+        if len(raw) > 10_000:
+            raise RpcError(jsonrpc.FILTER_NOT_APPLIED, f"'{name}' is too long")
+        try:
+            raw = json.loads(raw or "{}")
+        except json.JSONDecodeError as error:
+            raise RpcError(
+                jsonrpc.FILTER_NOT_APPLIED, f"'{name}' parameter is not a JSON object: {error}"
+            ) from None
+    if not isinstance(raw, dict):
+        raise RpcError(jsonrpc.FILTER_NOT_APPLIED, f"'{name}' parameter is not a JSON object")
+    return raw
+
+
+async def _filtering(call: Awaitable[None]) -> Any:
+    """A filter call, its refusals as openvidu-server's codes."""
+    try:
+        await call
+    except live_filters.FilterAlreadyApplied as failure:
+        raise RpcError(jsonrpc.EXISTING_FILTER_ALREADY_APPLIED, str(failure)) from None
+    except (live_filters.FilterError, UnsupportedFilter) as failure:
+        raise RpcError(jsonrpc.FILTER_NOT_APPLIED, str(failure)) from None
+    except NotAllowed as failure:
+        raise RpcError(jsonrpc.USER_UNAUTHORIZED, str(failure)) from None
+    except seats.NoSuchStream as failure:
+        raise RpcError(jsonrpc.USER_NOT_STREAMING, str(failure)) from None
+    except MediaError as failure:
+        raise RpcError(jsonrpc.FILTER_NOT_APPLIED, f"Filter not applied: {failure}") from None
+    return {}
+
+
+@method("applyFilter")
+async def apply_filter(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    filter_type = params.text("type", max_length=200)
+    options = _json_object(params, "options")
+    return await _filtering(live_filters.apply(seat, stream_id, filter_type, options))
+
+
+@method("execFilterMethod")
+async def exec_filter_method(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    name = params.text("method", max_length=200)
+    values = _json_object(params, "params")
+    return await _filtering(live_filters.exec_method(seat, stream_id, name, values))
+
+
+@method("removeFilter")
+async def remove_filter(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    return await _filtering(live_filters.remove(seat, stream_id))
+
+
+@method("addFilterEventListener")
+@method("removeFilterEventListener")
+async def filter_event_listener(consumer: OpenViduConsumer, params: Params) -> Any:
+    seat = consumer._seat()
+    stream_id = params.text("streamId", max_length=256)
+    params.text("eventType", max_length=200)
+    return await _filtering(live_filters.listen(seat, stream_id))
+
+
 async def close_everything() -> None:
     """Forget every RPC session and peer of this process (tests, shutdown)."""
+    from rooms.live.cameras import stop_listening
     from rooms.live.media import close_all_media
     from rooms.signaling import node_seats
 
     await node_seats.stop()
+    await stop_listening()
     await registry.close()
     await close_all_media()

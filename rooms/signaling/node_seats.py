@@ -46,9 +46,10 @@ def _seats_of(node: str) -> list[tuple[str, int]]:
     """Active seats of the node taken longer ago than a grace period, with their room."""
     settled = timezone.now() - timedelta(seconds=rpc_sessions.GRACE_SECONDS)
     return list(
-        Connection.objects.filter(
-            node=node, status=Connection.Status.ACTIVE, active_at__lt=settled
-        ).values_list("connection_id", "room_id")
+        Connection.objects.filter(node=node, status=Connection.Status.ACTIVE, active_at__lt=settled)
+        # An IP camera's seat has no RPC session: its media holds it (rooms/live/cameras.py).
+        .exclude(type=Connection.Type.IPCAM)
+        .values_list("connection_id", "room_id")
     )
 
 

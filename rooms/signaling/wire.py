@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from rooms import hidden_seats
 from rooms.app_settings import app_settings
 from rooms.openvidu_version import OPENVIDU_VERSION
 from rooms.participation import Peer, Seat, StreamInfo
@@ -43,7 +44,7 @@ def stream(info: StreamInfo | dict[str, Any]) -> dict[str, Any]:
         "typeOfVideo": data["type_of_video"],
         "frameRate": data["frame_rate"],
         "videoDimensions": data["video_dimensions"],
-        "filter": {},
+        "filter": data.get("filter") or {},
     }
     if body["frameRate"] is None:
         del body["frameRate"]
@@ -65,8 +66,8 @@ def join_result(seat: Seat, peers: list[Peer], ice_servers: list[dict[str, str]]
     """openvidu-server's joinRoom answer (CE, Kurento): no `life` (a Pro field), and
     `customIceServers` only when there are some; `createdAt` is when the seat was taken."""
     result: dict[str, Any] = {
-        "id": seat.connection_id,
-        "finalUserId": seat.connection_id,
+        "id": hidden_seats.wire_id(seat.connection_id),
+        "finalUserId": hidden_seats.wire_id(seat.connection_id),
         "createdAt": seat.active_at,
         "metadata": metadata(seat.client_data, seat.server_data),
         "value": [peer(other) for other in peers],

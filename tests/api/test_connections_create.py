@@ -7,6 +7,7 @@ import re
 import pytest
 
 from rooms.models import Connection
+from tests.camera_sources import free_port
 
 pytestmark = pytest.mark.django_db
 URL = "/openvidu/api/sessions/talk/connection"
@@ -145,12 +146,13 @@ def test_it_answers_404_for_an_unknown_session_before_reading_the_body(api, db):
     assert response.status_code == 404
 
 
-def test_ipcam_connections_are_refused_until_the_media_engine_has_rtsp(api, room):
-    response = api.post(
-        URL, {"type": "IPCAM", "rtspUri": "rtsp://camera.test/stream"}, format="json"
-    )
-    assert response.status_code == 501
-    assert "IPCAM" in response.json()["message"]
+def test_an_ipcam_connection_whose_camera_cannot_be_opened_is_refused(api, room):
+    # Nothing listens there: FFmpeg is refused at once (tests/signaling/test_ipcam.py
+    # has cameras that answer).
+    uri = f"rtsp://127.0.0.1:{free_port()}/stream"
+    response = api.post(URL, {"type": "IPCAM", "rtspUri": uri}, format="json")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(f"rtspUri: cannot open {uri}")
     assert not Connection.objects.exists()
 
 

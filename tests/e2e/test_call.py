@@ -36,13 +36,19 @@ def test_two_people_see_each_other_mute_chat_and_one_leaves(new_page, site):
 
     # The fake microphone beeps: Bob sees Alice speak, and stop when she mutes.
     expect(tile(bob, "Alice")).to_have_attribute("data-speaking", "true")
-    alice.get_by_role("button", name="Mute").click()
+    microphone = alice.get_by_role("button", name="Microphone")
+    camera = alice.get_by_role("button", name="Camera", exact=True)
+    expect(microphone).to_have_attribute("aria-pressed", "true")
+    microphone.click()
+    expect(microphone).to_have_attribute("aria-pressed", "false")
     expect(tile(bob, "Alice").locator("figcaption")).to_have_text("Alice (microphone off)")
     expect(tile(bob, "Alice")).to_have_attribute("data-speaking", "false")
-    alice.get_by_role("button", name="Stop camera").click()
+    camera.click()
+    expect(camera).to_have_attribute("aria-pressed", "false")
     expect(tile(bob, "Alice")).to_have_attribute("data-video", "off")
-    alice.get_by_role("button", name="Unmute").click()
-    alice.get_by_role("button", name="Start camera").click()
+    microphone.click()
+    camera.click()
+    expect(camera).to_have_attribute("aria-pressed", "true")
     expect(tile(bob, "Alice").locator("figcaption")).to_have_text("Alice")
     expect(tile(bob, "Alice")).to_have_attribute("data-video", "on")
 

@@ -163,3 +163,37 @@ def test_export_writes_a_date_range_as_json_lines(room_factory, connection_facto
 def test_export_refuses_a_bad_range(db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("export_history", *args, stdout=StringIO())
+
+
+def test_the_timeline_tells_a_shared_screen_as_its_persons_stream(
+    room_factory, connection_factory, stream_factory
+):
+    from rooms import history, seat_data
+
+    room = room_factory("shared")
+    alice = connection_factory(room, active=True, server_data=seat_data.server_data("Alice"))
+    bob = connection_factory(room, active=True, server_data=seat_data.server_data("Bob"))
+    screen = connection_factory(
+        room,
+        active=True,
+        server_data=seat_data.server_data("Alice", screen_of=alice.connection_id),
+    )
+    shared = stream_factory(screen, type_of_video="SCREEN", has_audio=False, has_video=True)
+    history.stream_published(shared)
+    history.subscribed(bob, shared, timezone.now())
+    services.destroy_connection(screen)
+    told = [(entry.event, entry.who, entry.what) for entry in timeline.entries(room.history.all())]
+    alice_is = f"Alice ({alice.connection_id})"
+    # Alice joins once; her screen is a stream she publishes, not a second Alice.
+    assert [who for event, who, _ in told if event == "participantJoined"] == [
+        alice_is,
+        f"Bob ({bob.connection_id})",
+    ]
+    assert ("webrtcConnectionCreated", alice_is, "published SCREEN (video)") in told
+    assert (
+        "webrtcConnectionCreated",
+        f"Bob ({bob.connection_id})",
+        f"started receiving the screen of {alice_is} (video)",
+    ) in told
+    assert not any(event == "participantLeft" for event, _, _ in told)
+    assert screen.connection_id not in {who for _, who, _ in told}

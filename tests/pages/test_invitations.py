@@ -67,3 +67,22 @@ def test_the_invitation_of_a_closed_room_says_so(client, invitation):
     # close_room closes pending seats too: the link says it is no longer usable.
     response = client.get(_link(invitation.token))
     assert response.status_code == 410
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        ("Invited Ivy", "Invited Ivy"),
+        ('{"name": "Ivy Liu"}', "Ivy Liu"),
+        ('{"clientData": "  Ivy   Liu "}', "Ivy Liu"),
+        ('{"role": "guest"}', ""),
+        ("[1, 2]", ""),
+        ("", ""),
+        ("x" * 41, ""),
+        ("Ivy\u202eLiu", ""),
+    ],
+)
+def test_an_invitation_prefills_the_name_its_data_gives(client, room_factory, data, name):
+    room = room_factory("app-room")
+    seat = services.create_connection(room, services.ConnectionProperties(server_data=data))
+    assert page_config(client.get(_link(seat.token)))["invitedName"] == name

@@ -42,7 +42,7 @@ def test_the_owner_gets_a_moderator_seat(owner_client, owner, page_room):
 
 
 def test_other_users_are_publishers_in_someone_elses_room(member_client, owner, page_room):
-    page_room("board", owner=owner, is_public=False)
+    page_room("board", owner=owner)
     assert _seat(member_client, room="board").json()["role"] == "PUBLISHER"
 
 

@@ -52,7 +52,7 @@ class RpcClient:
                 self._responses[frame.get("id")] = frame
         return self._responses.pop(request_id)
 
-    async def call(self, method: str, **params: Any) -> Any:
+    async def call(self, method: str, /, **params: Any) -> Any:
         """The result, or RpcFailure carrying the JSON-RPC error."""
         request_id = self._next_id
         self._next_id += 1

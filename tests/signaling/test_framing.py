@@ -79,15 +79,6 @@ async def test_results_carry_the_rpc_session_id(rpc_clients):
     assert second["sessionId"] == first["sessionId"]
 
 
-async def test_filters_answer_a_clear_error(rpc_clients, invite):
-    client = await rpc_clients()
-    await join(client, await invite())
-    with pytest.raises(RpcFailure) as failure:
-        await client.call("applyFilter", streamId="str_x", type="GStreamerFilter", options="{}")
-    assert failure.value.code == 406
-    assert "not supported" in failure.value.message
-
-
 @pytest.mark.parametrize(
     ("method", "params"),
     [

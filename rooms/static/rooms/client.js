@@ -377,6 +377,37 @@ export class Session extends EventTarget {
     }
   }
 
+  /**
+   * Send another camera or microphone in place of the published one (RTCRtpSender
+   * replaceTrack: no renegotiation, the others' video goes on). The new track takes
+   * the old one's muted/off state; the old one is stopped. Rejects with "no-media"
+   * when nothing of that kind is published (adding a kind needs a new publication).
+   * @param {MediaStreamTrack} track
+   */
+  async replaceTrack(track) {
+    const stream = this.publisher;
+    const pc = this._publisherPeer?.pc;
+    const sender = pc?.getSenders().find((candidate) => candidate.track?.kind === track.kind);
+    if (!stream || !sender) throw new RoomsError("no-media", `No ${track.kind} is published`);
+    const old = sender.track;
+    track.enabled = old.enabled;
+    await sender.replaceTrack(track);
+    stream.mediaStream.removeTrack(old);
+    stream.mediaStream.addTrack(track);
+    old.stop();
+  }
+
+  /**
+   * The RTCPeerConnection that carries a stream: our publication, or the subscription
+   * to someone's stream; null when there is none (yet). For getStats.
+   * @param {Stream} stream
+   */
+  peerConnectionOf(stream) {
+    if (stream.local) return stream === this.publisher ? (this._publisherPeer?.pc ?? null) : null;
+    const entry = this._subscriptions.get(stream.connection.connectionId);
+    return entry?.stream === stream ? entry.peer.pc : null;
+  }
+
   /** Mute or unmute the published microphone, and tell the others. */
   setAudioActive(active) {
     return this._setActive("audio", "audioActive", "publishAudio", active);

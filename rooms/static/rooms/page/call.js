@@ -4,12 +4,17 @@
 import { Session } from "../client.js";
 import { SpeakingDetector } from "../speaking.js";
 import { Chat } from "./chat.js";
+import { iconButton, setToggle } from "./controls.js";
 import { mediaErrorWords, openMedia, stopStream } from "./devices.js";
 import { Grid } from "./grid.js";
+import { momentsFor } from "./moments.js";
 import { limitNames, seatOf } from "./names.js";
 import { PeopleList } from "./people.js";
+import { QualityWatcher } from "./quality.js";
 import { RecordingControl } from "./recording.js";
 import { SeatError, requestSeat } from "./seats.js";
+import { SettingsDialog } from "./settings.js";
+import { SHORTCUTS, Shortcuts } from "./shortcuts.js";
 import { goneWords, joinErrorWords } from "./words.js";
 
 const LOCAL = "local";
@@ -46,7 +51,11 @@ export class Call {
       side: document.querySelector("#toggle-side"),
       leave: document.querySelector("#leave"),
       copy: document.querySelector("#copy-link"),
+      view: document.querySelector("#toggle-view"),
+      settings: document.querySelector("#open-settings"),
+      help: document.querySelector("#open-help"),
     };
+    decorateButtons(this._buttons);
     this._side = document.querySelector("#side");
     this._unread = document.querySelector("#unread");
     this._speaking = new SpeakingDetector();
@@ -63,6 +72,8 @@ export class Call {
       (text) => this.session.signal({ type: "chat", data: text }),
     );
     this._recording = new RecordingControl(config, (text) => this._showAlert(text));
+    // Hands, reactions, notices, "alone", the waiting room (moments.js).
+    this._moments = momentsFor(config);
     this.session = null;
     this._screen = null;
     this._name = "";
@@ -80,6 +91,30 @@ export class Call {
     this._on(this._buttons.screen, "click", () => this._toggleScreen());
     this._on(this._buttons.side, "click", () => this._toggleSide());
     this._on(this._buttons.leave, "click", () => this.leave());
+    this._on(this._buttons.view, "click", () => this._grid.stage.toggleView());
+    this._on(this._grid.stage, "viewChanged", () => this._syncControls());
+    this._settings = new SettingsDialog(document.querySelector("#settings-dialog"), document.querySelector("#grid"), {
+      stream: () => this.session?.publisher?.mediaStream ?? null,
+      switchDevice: (kind, deviceId) => this.switchDevice(kind, deviceId),
+    });
+    this._on(this._buttons.settings, "click", () => this._settings.open());
+    this._shortcuts = new Shortcuts(
+      {
+        microphone: () => this._toggleMicrophone(),
+        camera: () => this._toggleCamera(),
+        view: () => this._grid.stage.toggleView(),
+        side: () => this._toggleSide(),
+        settings: () => this._settings.open(),
+        help: () => this._shortcuts.toggleHelp(),
+        leave: () => this.leave(),
+      },
+      document.querySelector("#help-dialog"),
+    );
+    this._on(this._buttons.help, "click", () => this._shortcuts.toggleHelp());
+    this._quality = new QualityWatcher(
+      () => this._watchedPeers(),
+      (key) => this._grid.tileOf(key),
+    );
     if (this._buttons.copy) this._on(this._buttons.copy, "click", () => this._copyLink());
     // Leaving the page leaves the room at once, instead of after the server's grace period.
     this._on(window, "pagehide", () => {
@@ -132,7 +167,7 @@ export class Call {
     for (let attempt = 0; ; attempt += 1) {
       let token = this._config.invitation;
       if (this._config.mode !== "invitation") {
-        const seat = await requestSeat(this._config, { name });
+        const seat = await this._moments.seat({ name });
         token = seat.token;
         this._name = seat.name; // as the server tidied it
       }
@@ -141,6 +176,7 @@ export class Call {
         subscribeTo: (stream) => seatOf(stream.connection).screenOf !== this.session.connection?.connectionId,
       });
       this._wire(this.session);
+      this._moments.attach(this.session);
       try {
         await this.session.connect(token, { clientData: JSON.stringify({ clientData: name }) });
         this._announce = true;
@@ -212,6 +248,7 @@ export class Call {
       this._grid.show(stream.connection.connectionId, {
         name: seat.name,
         screen: Boolean(seat.screenOf),
+        owner: seat.screenOf ?? undefined,
         hasAudio: stream.hasAudio,
         hasVideo: stream.hasVideo,
         audioActive: stream.audioActive,
@@ -231,7 +268,9 @@ export class Call {
       if (stream.local) {
         this._grid.show(LOCAL, { name: this._name, local: true, mediaStream: null, hasAudio: false, hasVideo: false });
         if (reason.startsWith("forceUnpublish")) {
-          this._showAlert("A moderator stopped your camera and microphone. Press “Start camera” to send them again.");
+          this._showAlert(
+            "A moderator stopped your camera and microphone. Press the camera button to send them again.",
+          );
         }
       } else if (seatOf(stream.connection).screenOf) {
         this._grid.remove(stream.connection.connectionId);
@@ -350,7 +389,13 @@ export class Call {
       this._on(session, "streamDestroyed", () => this._stopScreen());
       // The browser's own "Stop sharing" button.
       display.getVideoTracks()[0]?.addEventListener("ended", () => this._stopScreen(), { once: true });
-      this._grid.show(LOCAL_SCREEN, { name: this._name, local: true, screen: true, mediaStream: display });
+      this._grid.show(LOCAL_SCREEN, {
+        name: this._name,
+        local: true,
+        screen: true,
+        owner: LOCAL,
+        mediaStream: display,
+      });
     } catch (error) {
       stopStream(display);
       await session?.disconnect();
@@ -422,22 +467,34 @@ export class Call {
         ? { publishing: true, audioActive: stream.audioActive, videoActive: stream.videoActive }
         : { ...this._wanted, publishing: false };
     }
-    const { microphone, camera, screen } = this._buttons;
+    const { microphone, camera, screen, view } = this._buttons;
+    // Pressed is on: the microphone sends, the camera sends, the screen is shared.
     microphone.disabled = !stream?.hasAudio;
-    const muted = !stream?.hasAudio || !stream.audioActive;
-    microphone.textContent = muted ? "Unmute" : "Mute";
-    microphone.setAttribute("aria-pressed", String(Boolean(stream?.hasAudio && !stream.audioActive)));
-    if (!stream) {
-      camera.textContent = "Start camera";
-      camera.setAttribute("aria-pressed", "false");
-      camera.disabled = false;
-    } else {
-      camera.disabled = !stream.hasVideo;
-      camera.textContent = stream.hasVideo && stream.videoActive ? "Stop camera" : "Start camera";
-      camera.setAttribute("aria-pressed", String(stream.hasVideo && !stream.videoActive));
-    }
-    screen.textContent = this._screen ? "Stop sharing" : "Share screen";
-    screen.setAttribute("aria-pressed", String(Boolean(this._screen)));
+    const speaking = Boolean(stream?.hasAudio && stream.audioActive);
+    setToggle(microphone, {
+      pressed: speaking,
+      icon: "microphone",
+      off: !speaking,
+      tip: speaking ? "Mute the microphone" : "Unmute the microphone",
+    });
+    camera.disabled = Boolean(stream && !stream.hasVideo);
+    const filming = Boolean(stream?.hasVideo && stream.videoActive);
+    setToggle(camera, {
+      pressed: filming,
+      icon: "camera",
+      off: !filming,
+      tip: filming ? "Turn the camera off" : "Turn the camera on",
+    });
+    setToggle(screen, {
+      pressed: Boolean(this._screen),
+      tip: this._screen ? "Stop sharing your screen" : "Share your screen",
+    });
+    const speakerView = this._grid.stage.view === "speaker";
+    setToggle(view, {
+      pressed: speakerView,
+      icon: speakerView ? "speaker" : "grid",
+      tip: speakerView ? "Show everyone in a grid" : "Show the speaker large",
+    });
     if (!navigator.mediaDevices?.getDisplayMedia) screen.hidden = true;
     if (stream) {
       this._grid.update(LOCAL, {
@@ -446,6 +503,64 @@ export class Call {
         audioActive: stream.audioActive,
         videoActive: stream.videoActive,
       });
+    }
+  }
+
+  /**
+   * Use another camera or microphone without leaving: the new track replaces the
+   * published one (the others' video goes on), and a rejoin opens the same device.
+   * @param {"audio"|"video"} kind
+   * @param {string} deviceId
+   */
+  async switchDevice(kind, deviceId) {
+    const stream = this.session?.publisher;
+    const sent = stream?.mediaStream?.getTracks().find((track) => track.kind === kind);
+    if (!sent) {
+      const what = kind === "video" ? "camera" : "microphone";
+      throw Object.assign(new Error(`No ${what} is being sent.`), {
+        words: `You joined without a ${what}: leave and join again to add one.`,
+      });
+    }
+    if (sent.getSettings().deviceId === deviceId) return;
+    let track;
+    try {
+      const opened = await navigator.mediaDevices.getUserMedia({ [kind]: { deviceId: { exact: deviceId } } });
+      [track] = opened.getTracks();
+    } catch (error) {
+      throw Object.assign(error, { words: mediaErrorWords(error) });
+    }
+    try {
+      await this.session.replaceTrack(track);
+    } catch (error) {
+      track.stop();
+      throw error;
+    }
+    this._devices = { ...this._devices, [kind === "video" ? "cameraId" : "microphoneId"]: deviceId };
+    // A new MediaStream object, so the tile plays it and listens to the new microphone.
+    this._grid.show(LOCAL, {
+      name: this._name,
+      local: true,
+      mediaStream: new MediaStream(stream.mediaStream.getTracks()),
+    });
+    this._syncControls();
+  }
+
+  /** What the quality watcher reads: every camera and screen on the stage, with its peer connection. */
+  *_watchedPeers() {
+    const session = this.session;
+    if (session?.state !== "connected") return;
+    if (session.publisher) {
+      const stream = session.publisher;
+      yield { key: LOCAL, pc: session.peerConnectionOf(stream), expectVideo: stream.hasVideo && stream.videoActive };
+    }
+    for (const connection of session.remoteConnections.values()) {
+      const stream = connection.stream;
+      if (!stream) continue;
+      yield {
+        key: connection.connectionId,
+        pc: session.peerConnectionOf(stream),
+        expectVideo: stream.hasVideo && stream.videoActive,
+      };
     }
   }
 
@@ -552,7 +667,12 @@ export class Call {
     this._chat.detach();
     this._chat.clear();
     this._recording.detach();
+    this._settings.close();
+    this._shortcuts.close();
+    this._quality.close();
+    this._moments.detach();
     this._grid.clear();
+    this._grid.stage.close();
     this._people.clear();
     this._speaking.close();
     this._hideAlert();
@@ -564,4 +684,22 @@ export class Call {
     target.addEventListener(type, handler);
     this._listeners.push([target, type, handler]);
   }
+}
+
+/** Icons, tooltips and shortcuts for the call's buttons; their names stay the words. */
+function decorateButtons(buttons) {
+  const keys = Object.fromEntries(SHORTCUTS.map((entry) => [entry.action, entry]));
+  const decorate = (button, name, label, action) => {
+    if (!button) return;
+    const shortcut = keys[action];
+    iconButton(button, { icon: name, label, shortcut: shortcut?.keys, keys: shortcut?.aria });
+  };
+  decorate(buttons.microphone, "microphone", "Microphone", "microphone");
+  decorate(buttons.camera, "camera", "Camera", "camera");
+  decorate(buttons.screen, "screen", "Share screen");
+  decorate(buttons.view, "grid", "Speaker view", "view");
+  decorate(buttons.side, "people", "People and chat", "side");
+  decorate(buttons.settings, "settings", "Settings", "settings");
+  decorate(buttons.leave, "leave", "Leave", "leave");
+  decorate(buttons.help, "keyboard", "Keyboard shortcuts", "help");
 }

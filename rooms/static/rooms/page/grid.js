@@ -1,5 +1,8 @@
 // The video grid: one tile per stream, with the person's name, the state of their
-// microphone and camera, and who is speaking.
+// microphone and camera, and who is speaking. Where the tiles go is the stage's
+// (stage.js): the grid or the speaker view.
+
+import { Stage } from "./stage.js";
 
 export class Grid {
   /**
@@ -13,13 +16,15 @@ export class Grid {
     this._speaking = speaking;
     /** @type {Map<string, HTMLElement>} */
     this._tiles = new Map();
+    this.stage = new Stage(container);
   }
 
   /**
    * Show (or update) a tile.
    * @param {string} key
    * @param {{name: string, mediaStream?: MediaStream|null, local?: boolean, screen?: boolean,
-   *          audioActive?: boolean, videoActive?: boolean, hasAudio?: boolean, hasVideo?: boolean}} tile
+   *          audioActive?: boolean, videoActive?: boolean, hasAudio?: boolean, hasVideo?: boolean,
+   *          owner?: string}} tile `owner`: for a screen, the key of its presenter's tile
    */
   show(key, tile) {
     let figure = this._tiles.get(key);
@@ -32,6 +37,7 @@ export class Grid {
     const video = figure.querySelector("video");
     figure.classList.toggle("local", Boolean(tile.local));
     figure.classList.toggle("screen", Boolean(tile.screen));
+    if (tile.owner) figure.dataset.owner = tile.owner;
     // The local tile never plays its own sound back.
     video.muted = Boolean(tile.local);
     if (tile.mediaStream !== undefined && video.srcObject !== tile.mediaStream) {
@@ -45,6 +51,7 @@ export class Grid {
           this._speaking.watch(key, tile.mediaStream, (speaking) => {
             figure.classList.toggle("speaking", speaking);
             figure.dataset.speaking = String(speaking);
+            this.stage.speaking(key, speaking);
           });
         }
       } else {
@@ -99,8 +106,12 @@ export class Grid {
     for (const key of [...this._tiles.keys()]) this.remove(key);
   }
 
+  /** The tile of a key, for indicators drawn by others (connection quality). */
+  tileOf(key) {
+    return this._tiles.get(key) ?? null;
+  }
+
   _layout() {
-    // The CSS picks columns from the count: one tile fills the space, four make a 2x2.
-    this._container.dataset.count = String(this._tiles.size);
+    this.stage.refresh();
   }
 }

@@ -27,12 +27,17 @@ export class JoinScreen {
     this._acquiring = null;
     // A name typed before this script ran stays.
     if (!this._name.value) {
-      this._name.value = localStorage.getItem("rooms.displayName") || config.displayName || "";
+      // An invitation that names its person knows better than this browser's last name.
+      this._name.value = config.invitedName || localStorage.getItem("rooms.displayName") || config.displayName || "";
     }
     this._camera.addEventListener("change", () => this._acquire());
     this._microphone.addEventListener("change", () => this._acquire());
     this._cameraOn.addEventListener("change", () => this._applyToggles());
     this._microphoneOn.addEventListener("change", () => this._applyToggles());
+    // A camera or microphone plugged in while the join screen is open appears in the lists.
+    navigator.mediaDevices?.addEventListener?.("devicechange", () => {
+      if (!this._root.hidden) this._fillDevices();
+    });
     this._form.addEventListener("submit", (event) => {
       event.preventDefault();
       this._submit();
@@ -98,6 +103,9 @@ export class JoinScreen {
   _applyToggles() {
     const video = this._stream?.getVideoTracks()[0];
     const audio = this._stream?.getAudioTracks()[0];
+    // What cannot be opened (blocked, missing) is shown off; on again once it opens.
+    uncheckWithout(this._cameraOn, video);
+    uncheckWithout(this._microphoneOn, audio);
     if (video) video.enabled = this._cameraOn.checked;
     if (audio) audio.enabled = this._microphoneOn.checked;
     this._cameraOn.disabled = !video;
@@ -135,6 +143,16 @@ export class JoinScreen {
     } catch (error) {
       this.open(error.words ?? error.message);
     }
+  }
+}
+
+function uncheckWithout(checkbox, track) {
+  if (!track && checkbox.checked) {
+    checkbox.checked = false;
+    checkbox.dataset.unchecked = "missing";
+  } else if (track && checkbox.dataset.unchecked === "missing") {
+    checkbox.checked = true;
+    delete checkbox.dataset.unchecked;
   }
 }
 

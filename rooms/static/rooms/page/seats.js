@@ -2,8 +2,9 @@
 
 /** The page app refused a seat; `message` is already in words, `login` set for private rooms. */
 export class SeatError extends Error {
-  constructor(status, message, login = null) {
+  constructor(status, message, login = null, { waiting = false } = {}) {
     super(message);
+    this.waiting = waiting;
     this.name = "SeatError";
     this.reason = "seat";
     this.status = status;
@@ -35,6 +36,8 @@ export async function requestSeat(config, fields) {
     // Django's own error pages (CSRF, 500) are HTML.
   }
   if (response.ok && body?.token) return body;
+  // A private room's waiting room (rooms/page_tokens.py): no seat until the owner admits.
+  if (response.status === 202 && body?.waiting) throw new SeatError(202, body.message, null, { waiting: true });
   if (body?.error) throw new SeatError(response.status, body.error, body.login ?? null);
   if (response.status === 403) {
     throw new SeatError(403, "Your page has expired. Reload it and try again.");

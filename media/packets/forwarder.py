@@ -32,6 +32,7 @@ import contextlib
 import logging
 import struct
 import time
+import weakref
 from collections.abc import Awaitable
 from typing import Any
 
@@ -51,6 +52,11 @@ logger = logging.getLogger(__name__)
 # Bytes queued in a subscriber's socket transport (beyond what the kernel took) at which
 # it counts as too slow: about half a second of a 1 Mbit/s stream.
 SEND_BUFFER_LIMIT = 64 * 1024
+
+# Each subscriber's sender and what writes to it, wherever its packets come from now.
+_SUBSCRIBERS: weakref.WeakKeyDictionary[RTCRtpSender, PacketSubscriber] = (
+    weakref.WeakKeyDictionary()
+)
 
 _HEADER = struct.Struct("!BBHLL")
 _EXTENSION_HEADER = struct.Struct("!HH")
@@ -195,17 +201,36 @@ class PacketForwarder:
         return self.frame_forwarder.subscribe(PacketTrack(self))
 
     def watch(self, sender: RTCRtpSender, track: MediaStreamTrack) -> None:
-        """`track` is `sender`'s: from now on its subscriber gets packets, not frames."""
+        """`track` is `sender`'s: from now on its subscriber gets packets, not frames.
+
+        A sender that another forwarder fed (the engine's `replace_video_source`: a
+        filter's output in place of the publisher's video) moves here with its
+        numbering, so the subscriber sees one stream that goes on at this source's next
+        keyframe, and the other forwarder stops sending to it at once.
+        """
         assert isinstance(track, PacketTrack)
         self.frame_forwarder.unsubscribe(track)
-        clock_rate = 90000 if self.kind == "video" else 48000
-        subscriber = PacketSubscriber(self, sender, track, clock_rate)
+        subscriber = _SUBSCRIBERS.get(sender)
+        if subscriber is None:
+            clock_rate = 90000 if self.kind == "video" else 48000
+            subscriber = PacketSubscriber(self, sender, track, clock_rate)
+            _SUBSCRIBERS[sender] = subscriber
+            aiortc_internals.on_keyframe_request(
+                sender, lambda: subscriber.forwarder.request_keyframe()
+            )
+            aiortc_internals.on_nack(sender, subscriber.retransmit)
+        else:
+            subscriber.forwarder._subscribers.pop(subscriber.track, None)
+            subscriber.forwarder = self
+            subscriber.track = track
+            subscriber.waiting_for_keyframe = self.kind == "video"
+            self.request_keyframe()
         self._subscribers[track] = subscriber
-        aiortc_internals.on_keyframe_request(sender, self.request_keyframe)
-        aiortc_internals.on_nack(sender, subscriber.retransmit)
 
     def unwatch(self, track: PacketTrack) -> None:
-        self._subscribers.pop(track, None)
+        subscriber = self._subscribers.pop(track, None)
+        if subscriber is not None and subscriber.track is track:
+            _SUBSCRIBERS.pop(subscriber.view.sender, None)
 
     def request_keyframe(self) -> None:
         self.frame_forwarder.request_keyframe()
@@ -305,6 +330,7 @@ class PacketForwarder:
     async def close(self) -> None:
         for subscriber in tuple(self._subscribers.values()):
             subscriber.track.end()
+            _SUBSCRIBERS.pop(subscriber.view.sender, None)
         self._subscribers.clear()
         await self.frame_forwarder.close()
 

@@ -343,3 +343,33 @@ async def test_a_subscribers_nacks_are_answered_by_the_server_not_the_publisher(
         for pc in (publisher, subscriber):
             await pc.close()
         await engine.close()
+
+
+async def test_a_replaced_video_source_goes_on_in_the_same_numbering():
+    engine = MediaEngine()
+    publisher, stand_in, subscriber = client_peer(), client_peer(), client_peer()
+    try:
+        own = encode_vp8(60, keyframe_every=15)
+        other = encode_vp8(60, width=320, height=240, keyframe_every=15)  # other bytes
+        assert not set(own) & set(other)
+        await publish(engine, publisher, [EncodedVideoTrack(own, loop=True)])
+        await publish(
+            engine, stand_in, [EncodedVideoTrack(other, loop=True)], connection_id="con_Filter"
+        )
+        received = (await subscribe(engine, subscriber, ["video"], "con_S"))["video"]
+        await until(lambda: len(received.frames) >= 20)
+        # What a filter does: its output stands in for the publisher's video.
+        engine.replace_video_source(ROOM, "con_Pub", "con_Filter")
+        await until(lambda: sum(frame in other for frame in received.frames) >= 20)
+        assert_continuous(received.packets)
+        assert len({p.ssrc for p in received.packets}) == 1
+        switched = next(i for i, frame in enumerate(received.frames) if frame in other)
+        # Whole frames of one source, then whole frames of the other from a keyframe on.
+        assert all(frame in own for frame in received.frames[:switched])
+        assert all(frame in other for frame in received.frames[switched:])
+        assert received.frames[switched][0] & 0x01 == 0
+    finally:
+        for pc in (publisher, stand_in, subscriber):
+            await pc.close()
+        await engine.close()
+    assert engine.open_peer_connections == 0

@@ -62,6 +62,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--subscribers-per-worker", type=int, default=25)
     parser.add_argument("--no-profile", action="store_true", help="skip the py-spy profile")
     parser.add_argument(
+        "--count-headers",
+        action="store_true",
+        help="subscribers count frames from SRTP's clear headers and check one frame in 8 "
+        "(bench/header_counter.py): a cheaper load generator, for hundreds of streams",
+    )
+    parser.add_argument(
         "--no-pin",
         action="store_true",
         help="let the server and the load generator share every CPU (default: server on "
@@ -90,6 +96,7 @@ def _timing(arguments: argparse.Namespace) -> Timing:
         subscribers_per_worker=arguments.subscribers_per_worker,
         server_cores=cpus[:1] if pin else None,
         generator_cores=cpus[1:] if pin else None,
+        count_headers=arguments.count_headers,
     )
 
 

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 from bench import frames
+from bench.header_counter import HeaderFrameCounter
 from bench.janus import JanusError, JanusSession
 from bench.ours import OpenViduClient
 
@@ -60,6 +61,8 @@ class SubscriberPlan:
     tokens: list[str] = field(default_factory=list)
     join_concurrency: int = 4
     cores: list[int] | None = None
+    # Count frames from SRTP's clear headers (bench.header_counter), not aiortc's receiver.
+    count_headers: bool = False
 
 
 def peer() -> RTCPeerConnection:
@@ -184,7 +187,7 @@ async def _run_publishers(plan: PublisherPlan, conn: Connection) -> None:
 class Subscriber:
     publisher: int
     pc: RTCPeerConnection | None = None
-    counter: frames.FrameCounter | None = None
+    counter: frames.FrameCounter | HeaderFrameCounter | None = None
     error: str | None = None
 
     @property
@@ -192,8 +195,20 @@ class Subscriber:
         return self.pc.connectionState if self.pc is not None else "none"
 
 
+def _counter(transceiver: Any, headers: bool) -> frames.FrameCounter | HeaderFrameCounter:
+    if headers:
+        return HeaderFrameCounter(transceiver.receiver.transport)
+    return frames.FrameCounter(transceiver.receiver)
+
+
 async def _subscribe_ours(
-    target: Target, stream: str, token: str, name: str, subscriber: Subscriber, closer: Closer
+    target: Target,
+    stream: str,
+    token: str,
+    name: str,
+    subscriber: Subscriber,
+    closer: Closer,
+    headers: bool,
 ) -> None:
     client = await OpenViduClient.connect(target.port)
     closer.add(client.close)
@@ -201,14 +216,14 @@ async def _subscribe_ours(
     subscriber.pc = pc = peer()
     closer.add(pc.close)
     transceiver = pc.addTransceiver("video", direction="recvonly")
-    subscriber.counter = frames.FrameCounter(transceiver.receiver)
+    subscriber.counter = _counter(transceiver, headers)
     await pc.setLocalDescription(await pc.createOffer())
     answer = await client.subscribe(stream, pc.localDescription.sdp)
     await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
 
 
 async def _subscribe_janus(
-    target: Target, feed: str, subscriber: Subscriber, closer: Closer
+    target: Target, feed: str, subscriber: Subscriber, closer: Closer, headers: bool
 ) -> None:
     session = await JanusSession.open(target.port)
     closer.add(session.close)
@@ -227,7 +242,7 @@ async def _subscribe_janus(
     # the answer is set, so it is tapped in between.
     await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
     (transceiver,) = pc.getTransceivers()
-    subscriber.counter = frames.FrameCounter(transceiver.receiver)
+    subscriber.counter = _counter(transceiver, headers)
     await pc.setLocalDescription(await pc.createAnswer())
     await session.start(handle, pc.localDescription.sdp)
 
@@ -246,9 +261,12 @@ async def _subscribe(
                     f"sub-{index}",
                     subscriber,
                     closer,
+                    plan.count_headers,
                 )
             else:
-                await _subscribe_janus(plan.target, plan.streams[index], subscriber, closer)
+                await _subscribe_janus(
+                    plan.target, plan.streams[index], subscriber, closer, plan.count_headers
+                )
         assert subscriber.counter is not None
         await asyncio.wait_for(subscriber.counter.first_frame, FIRST_FRAME_TIMEOUT)
     except Exception as error:

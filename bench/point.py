@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 from bench import janus, load, matching, ours, procstat
 
-ServerName = Literal["passthrough", "reencode", "janus"]
-SERVERS: tuple[ServerName, ...] = ("passthrough", "reencode", "janus")
+ServerName = Literal["passthrough", "frames", "reencode", "janus"]
+SERVERS: tuple[ServerName, ...] = ("passthrough", "frames", "reencode", "janus")
 READY_TIMEOUT = 180.0
 REPORT_TIMEOUT = 60.0
 
@@ -37,6 +37,8 @@ class Timing:
     # CPUs of the server and of the load generator, apart (None: wherever the OS likes).
     server_cores: list[int] | None = None
     generator_cores: list[int] | None = None
+    # Subscribers count frames from SRTP headers (bench.header_counter): cheaper per stream.
+    count_headers: bool = False
 
 
 @dataclass
@@ -210,6 +212,7 @@ def run_point(
                         publishers=watched[part],
                         tokens=subscriber_tokens[part] if subscriber_tokens else [],
                         cores=timing.generator_cores,
+                        count_headers=timing.count_headers,
                     )
                 )
             )

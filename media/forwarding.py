@@ -1,13 +1,16 @@
 """How one published track reaches its subscribers.
 
-This module is the only place that knows how media moves between a publisher's peer
-connection and the subscribers' ones. The engine sees `Forwarder`: made from the
+The engine asks this module how media moves between a publisher's peer connection
+and the subscribers' ones. It sees `Forwarder`: made from the
 published track and its receiver, it hands out one track per subscriber (`subscribe`),
 hears the subscribers' keyframe requests (`watch`), follows a renegotiated publisher
 (`replace_source`), and ends everything (`close`).
 
-Two insides, chosen by MEDIA_FORWARDING:
-- `EncodedForwarder` ("passthrough", the default): encoded frames are taken from the
+Three insides, chosen by MEDIA_FORWARDING:
+- `media.packets.forwarder.PacketForwarder` ("passthrough", the default): each RTP
+  packet is forwarded as it arrives, nothing reassembled (docs/media.md). It uses an
+  `EncodedForwarder` for the recorders' whole frames and its keyframe-request limiter.
+- `EncodedForwarder` ("frames", the previous pass-through): encoded frames are taken from the
   publisher's receiver before any decoder, and each subscriber's sender only
   packetizes them (aiortc sends an `av.Packet` without encoding). Keyframe requests go
   upstream as PLI, rate-limited; a new subscriber asks for one; a subscriber whose
@@ -50,7 +53,9 @@ _TIME_BASES = {"video": fractions.Fraction(1, 90000), "audio": fractions.Fractio
 
 class Forwarder(Protocol):
     kind: str
-    frames: int
+
+    @property
+    def frames(self) -> int: ...
 
     def subscribe(self) -> MediaStreamTrack: ...
 
@@ -67,7 +72,12 @@ class Forwarder(Protocol):
 def make_forwarder(mode: str, track: MediaStreamTrack, receiver: RTCRtpReceiver) -> Forwarder:
     if mode == "reencode":
         return DecodedForwarder(track)
-    return EncodedForwarder(track.kind, receiver)
+    if mode == "frames":
+        return EncodedForwarder(track.kind, receiver)
+    # Imported here: media.packets builds on this module's EncodedForwarder.
+    from media.packets.forwarder import PacketForwarder
+
+    return PacketForwarder(track.kind, receiver)
 
 
 def is_keyframe(codec: RTCRtpCodecParameters, data: bytes) -> bool:
@@ -199,8 +209,10 @@ class EncodedForwarder:
         if aiortc_internals.request_keyframe(self._receiver) is not None:
             self._last_request = time.monotonic()
 
-    def subscribe(self) -> EncodedTrack:
-        track = EncodedTrack(self)
+    def subscribe(self, track: EncodedTrack | None = None) -> EncodedTrack:
+        """A new subscriber's frames (in `track`, made for this forwarder, when given)."""
+        if track is None:
+            track = EncodedTrack(self)
         self._subscribers.add(track)
         # So the new subscriber's first picture comes now, not at the next periodic keyframe.
         self.request_keyframe()

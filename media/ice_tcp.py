@@ -136,6 +136,15 @@ class PeerTcpTransport(PeerShare):
         if connection is not None:
             connection.send(bytes(data))
 
+    def get_write_buffer_size(self) -> int:
+        """Bytes waiting on this peer's TCP connections: a subscriber's link too slow."""
+        sizes = [
+            c.transport.get_write_buffer_size()
+            for c in self._connections.values()
+            if c.transport is not None
+        ]
+        return max(sizes, default=0)
+
     def _sockname(self) -> Any:
         return (self._port.address, self._port.port)
 

@@ -39,6 +39,11 @@ class PeerShare(asyncio.DatagramTransport):
     def is_closing(self) -> bool:
         return self._closing
 
+    def get_write_buffer_size(self) -> int:
+        """What waits to be sent for this peer alone (packet forwarding's slow-subscriber
+        check); the shared socket's own backlog is everyone's, so not counted here."""
+        return 0
+
     def close(self) -> None:
         if self._closing:
             return

@@ -216,10 +216,13 @@ MEDIA_ICE_SERVERS = env_json_list("MEDIA_ICE_SERVERS", [])
 # The addresses aiortc gathers host candidates on (comma-separated); empty means every
 # interface address except loopback, aioice's own choice.
 MEDIA_HOST_ADDRESSES = env_list("MEDIA_HOST_ADDRESSES", [])
-# How media reaches subscribers: "passthrough" forwards the encoded frames (no decoding,
-# no encoding); "reencode" decodes and re-encodes per subscriber (aiortc's MediaRelay
-# way, kept as the benchmark's baseline).
-MEDIA_FORWARDING = env_choice("MEDIA_FORWARDING", "passthrough", ("passthrough", "reencode"))
+# How media reaches subscribers: "passthrough" forwards each RTP packet as it arrives (no
+# decoding, no encoding, no reassembly; docs/media.md); "frames" forwards whole encoded
+# frames (the previous pass-through); "reencode" decodes and re-encodes per subscriber
+# (aiortc's MediaRelay way, kept as the benchmark's baseline).
+MEDIA_FORWARDING = env_choice(
+    "MEDIA_FORWARDING", "passthrough", ("passthrough", "frames", "reencode")
+)
 # The public address to announce instead of the host address, for a server behind 1:1 NAT:
 # one address, or private=public pairs (comma-separated), one per host address.
 MEDIA_ANNOUNCED_ADDRESS = env_optional("MEDIA_ANNOUNCED_ADDRESS")

@@ -101,3 +101,86 @@ async def test_a_tapped_receiver_hands_over_frames_and_a_pli_reaches_the_sender(
     finally:
         await sender_side.close()
         await receiver_side.close()
+
+
+@pytest.mark.asyncio
+async def test_the_packet_path_internals_are_where_packet_forwarding_reads_them(receivers):
+    receiver = receivers("video")
+    assert isinstance(getattr(receiver, aiortc_internals._CODECS), dict)
+    assert callable(receiver._handle_rtp_packet)
+    assert callable(receiver._handle_rtcp_packet)
+    pc = client_peer()
+    try:
+        sender = pc.addTransceiver(ColourTrack((1, 2, 3)), direction="sendonly").sender
+        assert getattr(sender, aiortc_internals._SENDER_MID) is None  # set by send()
+        extensions = getattr(sender, aiortc_internals._SENDER_EXTENSIONS)
+        assert isinstance(extensions, aiortc.rtp.HeaderExtensionsMap)
+        assert isinstance(
+            getattr(extensions, aiortc_internals._EXTENSION_IDS), aiortc.rtp.HeaderExtensions
+        )
+        for name in aiortc_internals._SENDER_REPORT_FIELDS.values():
+            assert getattr(sender, name) == 0
+        assert callable(sender._retransmit)
+        assert isinstance(sender._ssrc, int)
+        assert isinstance(sender._rtx_ssrc, int)
+        assert callable(sender.transport._send_rtp)
+        # RTCDtlsTransport -> RTCIceTransport -> aioice Connection and its nominated pairs.
+        assert sender.transport.transport._connection._nominated == {}
+        view = aiortc_internals.SenderView(sender)
+        assert not view.connected()
+        assert view.pending_bytes() == 0
+        assert view.route() is None
+    finally:
+        await pc.close()
+
+
+@pytest.mark.webrtc
+@pytest.mark.asyncio
+async def test_a_sender_view_reads_what_was_negotiated_and_nacks_reach_our_callback():
+    sender_side, receiver_side = client_peer(), client_peer()
+    try:
+        transceiver = sender_side.addTransceiver(ColourTrack((1, 2, 3)), direction="sendonly")
+        view = aiortc_internals.SenderView(transceiver.sender)
+        asked: list[int] = []
+
+        async def retransmit(seq: int) -> None:
+            asked.append(seq)
+
+        aiortc_internals.on_nack(transceiver.sender, retransmit)
+        receiver_transceiver = receiver_side.addTransceiver("video", direction="recvonly")
+        packets = []
+        aiortc_internals.tap_rtp_packets(
+            receiver_transceiver.receiver, lambda codec, packet: packets.append((codec, packet))
+        )
+        await sender_side.setLocalDescription(await sender_side.createOffer())
+        await receiver_side.setRemoteDescription(sender_side.localDescription)
+        await receiver_side.setLocalDescription(await receiver_side.createAnswer())
+        await sender_side.setRemoteDescription(
+            RTCSessionDescription(sdp=receiver_side.localDescription.sdp, type="answer")
+        )
+
+        async def until(condition):
+            while not condition():
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(until(lambda: len(packets) >= 5), 20)
+        assert view.ready
+        assert view.connected()
+        route = view.route()
+        assert route is not None
+        assert (
+            route[2] == transceiver.sender.transport.transport._connection._nominated[1].remote_addr
+        )
+        assert view.pending_bytes() == 0
+        assert (view.payload_type, view.rtx_payload_type, view.mid) == (97, 98, "0")
+        assert view.extension_ids.mid == 1
+        assert packets[0][0].name == "VP8"
+        assert packets[0][1].ssrc == view.ssrc
+        await receiver_transceiver.receiver._send_rtcp_nack(
+            view.ssrc, [packets[0][1].sequence_number]
+        )
+        await asyncio.wait_for(until(lambda: asked), 10)
+        assert asked == [packets[0][1].sequence_number]
+    finally:
+        await sender_side.close()
+        await receiver_side.close()

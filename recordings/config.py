@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from recordings.api import guard_secret
 from recordings.app_settings import app_settings
 from rooms.openvidu_version import OPENVIDU_VERSION
 
@@ -42,8 +43,6 @@ def section() -> dict[str, Any]:
 @csrf_exempt
 def recording_path(request: HttpRequest) -> HttpResponse:
     """`GET config/openvidu-recording-path`: the folder, whether recording is on or not."""
-    from recordings.api import guard_secret
-
     refused = guard_secret(request, ("GET",))
     if refused is not None:
         return refused
